@@ -1,0 +1,35 @@
+// Package qa answers a question with quoted, cited sentences from the index.
+package qa
+
+// Answer is one quoted passage with its citation. Quote is the article's text
+// exactly: one sentence, or a few adjacent ones.
+type Answer struct {
+	Quote       string  `json:"quote"`
+	Doc         string  `json:"doc"`
+	Title       string  `json:"title"`
+	Source      string  `json:"source"`
+	URL         string  `json:"url"`
+	Paragraph   int     `json:"paragraph"`
+	Sentence    int     `json:"sentence"`
+	Score       float64 `json:"score"`
+	Translation string  `json:"translation,omitempty"`
+	Section     string  `json:"section,omitempty"` // the sub-heading the quote sits under
+}
+
+// Result is the answer to one question. Answered is false and Answers empty
+// when nothing is good enough to quote; Closest then names the articles that
+// came nearest, so the reply can point the asker somewhere.
+type Result struct {
+	Question string   `json:"question"`
+	Lang     string   `json:"lang"`
+	Answered bool     `json:"answered"`
+	Answers  []Answer `json:"answers"`
+	Closest  []DocRef `json:"closest,omitempty"`
+}
+
+// DocRef names an article.
+type DocRef struct {
+	Doc   string `json:"doc"`
+	Title string `json:"title"`
+	URL   string `json:"url,omitempty"`
+}
