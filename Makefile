@@ -1,0 +1,26 @@
+# The README's commands. `make test` is what CI runs (.ci/run).
+GO ?= go
+
+.PHONY: build test chat bench eval fuzz
+
+build:
+	$(GO) build -o qabot ./cmd/qabot
+
+test:
+	$(GO) test -race -count=1 ./...
+
+chat:
+	$(GO) run ./cmd/qabot chat
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+eval: build
+	./qabot eval --set qa/testdata/seed-ar.jsonl
+	./qabot eval --set qa/testdata/seed-en.jsonl
+	./qabot eval --xquad ../shared/xquad-dev/xquad-dev.ar.json
+	./qabot eval --xquad ../shared/xquad-dev/xquad-dev.en.json --contexts ../shared/xquad-dev/xquad-dev.ar.json
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzSplitSentences -fuzztime 30s ./index/
+	$(GO) test -run '^$$' -fuzz FuzzParseArticle -fuzztime 30s ./index/

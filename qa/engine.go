@@ -1,0 +1,448 @@
+package qa
+
+import (
+	"context"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/qa/lexicon"
+)
+
+// Options tune retrieval and ranking. The zero value means the defaults,
+// which were chosen on the evaluation sets (see README, "How answers are
+// ranked").
+type Options struct {
+	// Candidates is how many sentences bleve returns for re-ranking.
+	Candidates int
+	// MinConfidence is the confidence below which the engine abstains.
+	MinConfidence float64
+	// MaxQuestionRunes caps the analysed question length.
+	MaxQuestionRunes int
+}
+
+// DefaultOptions are the measured defaults.
+var DefaultOptions = Options{
+	Candidates:       60,
+	MinConfidence:    0.45,
+	MaxQuestionRunes: 1000,
+}
+
+// Engine answers questions over one index generation at a time. Swap
+// replaces the generation; questions in flight finish on the old one.
+// An Engine is safe for concurrent use.
+type Engine struct {
+	opts Options
+	lex  *lexicon.Lexicon
+
+	mu    sync.RWMutex // Ask holds it for reading; Swap for writing
+	ix    *index.Index
+	names nameMatcher
+}
+
+// NewEngine returns an engine over ix. lex may be nil (Arabic questions
+// only then find Arabic words; English ones only English text).
+func NewEngine(ix *index.Index, lex *lexicon.Lexicon, opts Options) *Engine {
+	if opts.Candidates <= 0 {
+		opts.Candidates = DefaultOptions.Candidates
+	}
+	if opts.MinConfidence == 0 {
+		opts.MinConfidence = DefaultOptions.MinConfidence
+	}
+	if opts.MaxQuestionRunes <= 0 {
+		opts.MaxQuestionRunes = DefaultOptions.MaxQuestionRunes
+	}
+	e := &Engine{opts: opts, lex: lex}
+	e.ix, e.names = ix, newNames(ix)
+	return e
+}
+
+// nameMatcher finds the Arabic words of the index that transliterate a
+// Latin word.
+type nameMatcher func(latin string, max int) []nameCand
+
+type nameCand struct {
+	Arabic string
+	Score  float64
+}
+
+func newNames(ix *index.Index) nameMatcher {
+	if ix == nil {
+		return nil
+	}
+	return buildNameMatcher(ix.Terms.Vocabulary())
+}
+
+// Swap makes ix the serving index and returns the previous one, once no
+// question uses it any more: the caller closes it.
+func (e *Engine) Swap(ix *index.Index) *index.Index {
+	names := newNames(ix) // built before taking the lock: questions keep flowing
+	e.mu.Lock()
+	old := e.ix
+	e.ix, e.names = ix, names
+	e.mu.Unlock()
+	return old
+}
+
+// Index returns the serving index. It may be swapped out and closed at any
+// time after; use it only for metadata.
+func (e *Engine) Index() *index.Index {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.ix
+}
+
+// Lexicon returns the engine's lexicon (nil when none).
+func (e *Engine) Lexicon() *lexicon.Lexicon { return e.lex }
+
+// Ask answers a question with up to top answers, best first.
+func (e *Engine) Ask(ctx context.Context, question string, top int) Result {
+	if top <= 0 {
+		top = 1
+	}
+	q := CleanQuestion(question, e.opts.MaxQuestionRunes)
+	res := Result{Question: question, Lang: DetectLang(q), Answers: []Answer{}}
+	if !utf8.ValidString(res.Question) {
+		res.Question = strings.ToValidUTF8(res.Question, "\uFFFD")
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if e.ix == nil || len(e.ix.Sents) == 0 {
+		return res
+	}
+	ranked, _ := e.rank(ctx, q, res.Lang)
+	if len(ranked) == 0 {
+		return res
+	}
+	res.Closest = e.closest(ranked, 3)
+	if ranked[0].confidence < e.opts.MinConfidence {
+		return res
+	}
+	res.Answered = true
+	res.Closest = nil
+	for _, c := range ranked {
+		if len(res.Answers) >= top {
+			break
+		}
+		if c.confidence < e.opts.MinConfidence*0.75 {
+			break
+		}
+		res.Answers = append(res.Answers, e.answer(c))
+	}
+	return res
+}
+
+// Ranked is one re-ranked candidate, exported for evaluation tools.
+type Ranked struct {
+	ID         int
+	Score      float64
+	Confidence float64
+}
+
+// Rank returns the re-ranked candidates of a question, best first, for
+// evaluation; the engine's abstention threshold is not applied.
+func (e *Engine) Rank(ctx context.Context, question string) ([]Ranked, string) {
+	q := CleanQuestion(question, e.opts.MaxQuestionRunes)
+	lang := DetectLang(q)
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if e.ix == nil {
+		return nil, lang
+	}
+	cands, _ := e.rank(ctx, q, lang)
+	out := make([]Ranked, len(cands))
+	for i, c := range cands {
+		out[i] = Ranked{ID: c.id, Score: c.score, Confidence: c.confidence}
+	}
+	return out, lang
+}
+
+func (e *Engine) answer(c candidate) Answer {
+	art, para, s := e.ix.Lookup(c.id)
+	a := Answer{
+		Quote:     s.Text,
+		Doc:       art.ID,
+		Title:     art.Title,
+		Source:    art.Source,
+		URL:       art.URL,
+		Paragraph: para.N,
+		Sentence:  s.N,
+		Score:     math.Round(c.score*1000) / 1000,
+		Section:   para.Section,
+	}
+	if art.Lang != "en" {
+		a.Translation = e.ix.TranslationOf(e.ix.Sents[c.id])
+	}
+	return a
+}
+
+func (e *Engine) closest(cands []candidate, n int) []DocRef {
+	var out []DocRef
+	seen := map[string]bool{}
+	for _, c := range cands {
+		art, _, _ := e.ix.Lookup(c.id)
+		if seen[art.ID] {
+			continue
+		}
+		seen[art.ID] = true
+		out = append(out, DocRef{Doc: art.ID, Title: art.Title, URL: art.URL})
+		if len(out) == n {
+			break
+		}
+	}
+	return out
+}
+
+// rank parses, resolves, searches and re-ranks. It must be called with the
+// read lock held.
+func (e *Engine) rank(ctx context.Context, q, lang string) ([]candidate, *resolved) {
+	var pq parsedQuery
+	if lang == "en" {
+		pq = parseEnglish(q, e.lex)
+	} else {
+		pq = parseArabic(q)
+		e.addReverse(&pq)
+	}
+	rq := e.resolve(pq)
+	if len(rq.concepts) == 0 {
+		return nil, rq
+	}
+	bq := buildQuery(rq)
+	if bq == nil {
+		return nil, rq
+	}
+	hits, err := e.ix.Search(ctx, bq, e.opts.Candidates)
+	if err != nil || len(hits) == 0 {
+		return nil, rq
+	}
+	return rerank(e.ix, rq, hits), rq
+}
+
+// addReverse gives Arabic concepts English alternatives when the index holds
+// English text, so Arabic questions reach English articles.
+func (e *Engine) addReverse(pq *parsedQuery) {
+	if e.lex == nil || !e.ix.HasEnglish() {
+		return
+	}
+	for i := range pq.Concepts {
+		c := &pq.Concepts[i]
+		f := c.Alts[0].Terms[0].Forms
+		for _, key := range []string{f.Exact, f.Light} {
+			for _, en := range e.lex.Reverse(key) {
+				c.Alts = append(c.Alts, scale(englishAlts(strings.Fields(en)), 0.8)...)
+			}
+		}
+	}
+}
+
+func scale(alts []alt, w float64) []alt {
+	for i := range alts {
+		alts[i].Weight *= w
+	}
+	return alts
+}
+
+// resolved is a parsed query tied to one index: term ids known, unknown
+// alternatives dropped, names transliterated, concept weights set.
+type resolved struct {
+	lang     string
+	qtype    QType
+	concepts []rconcept
+	totalW   float64
+}
+
+type rconcept struct {
+	text   string
+	weight float64
+	number bool
+	alts   []ralt
+}
+
+type ralt struct {
+	weight float64
+	terms  []rterm
+	src    alt
+}
+
+type rterm struct {
+	english          bool
+	exact, light, sn uint32
+	forms            index.Forms
+}
+
+// maxAlts caps a concept's alternatives: enough for real synonyms, few
+// enough that a dictionary's long tail cannot flood the query.
+const maxAlts = 12
+
+func (e *Engine) resolve(pq parsedQuery) *resolved {
+	tt := e.ix.Terms
+	n := float64(tt.N())
+	rq := &resolved{lang: pq.Lang, qtype: pq.Type}
+	maxIDF := math.Log(1 + n)
+	for _, c := range pq.Concepts {
+		text := c.Text
+		isName := strings.HasPrefix(text, "\x00name:")
+		if isName {
+			text = strings.TrimPrefix(text, "\x00name:")
+			if e.names != nil {
+				for _, m := range e.names(text, 3) {
+					c.Alts = append(c.Alts, alt{Terms: []term{{Forms: index.ArabicForms(m.Arabic)}}, Weight: 0.9 * m.Score})
+				}
+			}
+		}
+		rc := rconcept{text: text, number: c.Number}
+		bestIDF := 0.0
+		for _, a := range c.Alts {
+			ra := ralt{weight: a.Weight, src: a}
+			ok := true
+			altIDF := maxIDF
+			for _, t := range a.Terms {
+				var rt rterm
+				rt.english, rt.forms = t.English, t.Forms
+				if t.English {
+					rt.exact, _ = tt.ID('E', t.Forms.Exact)
+					rt.light, _ = tt.ID('P', t.Forms.Light)
+				} else {
+					rt.exact, _ = tt.ID('e', t.Forms.Exact)
+					rt.light, _ = tt.ID('l', t.Forms.Light)
+					rt.sn, _ = tt.ID('s', t.Forms.Snow)
+				}
+				if rt.exact == 0 && rt.light == 0 && rt.sn == 0 {
+					ok = false
+					break
+				}
+				df := max(tt.DF(rt.exact), tt.DF(rt.light))
+				if df == 0 {
+					df = tt.DF(rt.sn)
+				}
+				altIDF = min(altIDF, math.Log(1+n/float64(max(df, 1))))
+			}
+			if !ok || len(ra.terms) > 0 && false {
+				continue
+			}
+			for _, t := range a.Terms {
+				var rt rterm
+				rt.english, rt.forms = t.English, t.Forms
+				if t.English {
+					rt.exact, _ = tt.ID('E', t.Forms.Exact)
+					rt.light, _ = tt.ID('P', t.Forms.Light)
+				} else {
+					rt.exact, _ = tt.ID('e', t.Forms.Exact)
+					rt.light, _ = tt.ID('l', t.Forms.Light)
+					rt.sn, _ = tt.ID('s', t.Forms.Snow)
+				}
+				ra.terms = append(ra.terms, rt)
+			}
+			bestIDF = max(bestIDF, altIDF*a.Weight)
+			rc.alts = append(rc.alts, ra)
+		}
+		sort.SliceStable(rc.alts, func(i, j int) bool { return rc.alts[i].weight > rc.alts[j].weight })
+		if len(rc.alts) > maxAlts {
+			rc.alts = rc.alts[:maxAlts]
+		}
+		if len(rc.alts) == 0 {
+			// A word the index has never seen still counts against coverage
+			// (it is what makes an unanswerable question look unanswerable),
+			// but less than a rare word it does hold.
+			rc.weight = maxIDF * 0.5
+			if isName || pq.Lang == "en" {
+				rc.weight = maxIDF * 0.3
+			}
+		} else {
+			rc.weight = bestIDF
+		}
+		rq.totalW += rc.weight
+		rq.concepts = append(rq.concepts, rc)
+	}
+	return rq
+}
+
+// Field boosts of the bleve query: an exact word counts most, the n-gram
+// field least, but the n-grams catch what stemming misses.
+const (
+	boostExact   = 1.0
+	boostLight   = 0.8
+	boostSnow    = 0.5
+	boostNgram   = 0.25
+	boostEnglish = 1.0
+)
+
+func buildQuery(rq *resolved) query.Query {
+	var groups []query.Query
+	for _, c := range rq.concepts {
+		if len(c.alts) == 0 {
+			continue
+		}
+		var leaves []query.Query
+		comp := float64(len(c.alts)) // makes up for the disjunction's coord factor
+		for _, a := range c.alts {
+			w := a.weight * comp * c.weight
+			if len(a.terms) == 1 {
+				leaves = append(leaves, termLeaves(a.terms[0], w)...)
+				continue
+			}
+			var must []query.Query
+			for _, t := range a.terms {
+				field, value := index.FieldLight, t.forms.Light
+				if t.english {
+					field = index.FieldEnglish
+				}
+				if value == "" {
+					value = t.forms.Exact
+				}
+				tq := query.NewTermQuery(value)
+				tq.SetField(field)
+				tq.SetBoost(w)
+				must = append(must, tq)
+			}
+			leaves = append(leaves, query.NewConjunctionQuery(must))
+		}
+		if len(leaves) > 0 {
+			groups = append(groups, query.NewDisjunctionQuery(leaves))
+		}
+	}
+	if len(groups) == 0 {
+		return nil
+	}
+	return query.NewDisjunctionQuery(groups)
+}
+
+func termLeaves(t rterm, w float64) []query.Query {
+	if t.english {
+		tq := query.NewTermQuery(t.forms.Light)
+		tq.SetField(index.FieldEnglish)
+		tq.SetBoost(w * boostEnglish)
+		return []query.Query{tq}
+	}
+	var out []query.Query
+	add := func(field, value string, boost float64) {
+		if value == "" {
+			return
+		}
+		tq := query.NewTermQuery(value)
+		tq.SetField(field)
+		tq.SetBoost(w * boost)
+		out = append(out, tq)
+	}
+	if t.exact != 0 {
+		add(index.FieldExact, t.forms.Exact, boostExact)
+	}
+	if t.light != 0 {
+		add(index.FieldLight, t.forms.Light, boostLight)
+	}
+	if t.sn != 0 {
+		add(index.FieldSnow, t.forms.Snow, boostSnow)
+	}
+	if utf8.RuneCountInString(t.forms.Exact) >= 4 {
+		grams := index.Ngrams(t.forms.Exact)
+		for _, g := range grams {
+			add(index.FieldNgram, g, boostNgram/float64(len(grams)))
+		}
+	}
+	return out
+}

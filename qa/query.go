@@ -1,0 +1,284 @@
+package qa
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/index/arabic"
+	"github.com/qabot/qabot/qa/lexicon"
+)
+
+// QType is what kind of thing the question asks for.
+type QType string
+
+const (
+	QWhen    QType = "when"
+	QHowMany QType = "how_many"
+	QWhere   QType = "where"
+	QWho     QType = "who"
+	QWhy     QType = "why"
+	QHow     QType = "how"
+	QWhat    QType = "what"
+	QYesNo   QType = "yesno"
+	QNone    QType = ""
+)
+
+// term is one word of an alternative, analysed for the index. Arabic words
+// have exact/light/snow forms; English words lower/stem in Exact/Light.
+type term struct {
+	English bool
+	Forms   index.Forms
+}
+
+// alt is one way a concept can appear in a sentence: one word, or a phrase
+// whose words must all appear.
+type alt struct {
+	Terms  []term
+	Weight float64 // 1 for the question's own word or a glossary rendering, less for dictionaries and guesses
+}
+
+// concept is one word or phrase of the question with all the ways it may be
+// written in the articles. A question's concepts count equally, however many
+// alternatives each has.
+type concept struct {
+	Text string
+	Alts []alt
+	// Weight scales the concept in coverage: its idf over the index,
+	// computed when the query is resolved.
+	Weight float64
+	Number bool // the concept is a number: an answer to "how many" must hold another one
+}
+
+// parsedQuery is a question reduced to what the ranking needs.
+type parsedQuery struct {
+	Lang     string
+	Type     QType
+	Concepts []concept
+}
+
+var englishQType = map[string]QType{
+	"when": QWhen, "what year": QWhen, "which year": QWhen, "what date": QWhen,
+	"how many": QHowMany, "how much": QHowMany, "how long": QHowMany, "how old": QHowMany,
+	"where": QWhere, "who": QWho, "whom": QWho, "whose": QWho,
+	"why": QWhy, "how": QHow, "what": QWhat, "which": QWhat,
+}
+
+// parseArabic turns an Arabic question into concepts: question words and
+// function words out, every other word one concept.
+func parseArabic(q string) parsedQuery {
+	pq := parsedQuery{Lang: "ar"}
+	toks := index.Tokenize(q)
+	for i, tok := range toks {
+		n := arabic.Normalize(tok)
+		if n == "" {
+			continue
+		}
+		if arabic.IsQuestionWord(n) {
+			if pq.Type == QNone {
+				kind := QType(arabic.QuestionWordKind(n))
+				// من is "who" only as the question's first word; elsewhere it is "from".
+				if kind == QWho && n == "من" && i > 0 {
+					kind = QNone
+				}
+				pq.Type = kind
+			}
+			continue
+		}
+		f := index.ArabicForms(tok)
+		if f.Exact == "" {
+			continue
+		}
+		c := concept{Text: tok, Alts: []alt{{Terms: []term{{Forms: f}}, Weight: 1}}, Number: isNumber(f.Exact)}
+		pq.Concepts = append(pq.Concepts, c)
+	}
+	if pq.Type == QNone {
+		pq.Type = arabicQTypeFromPhrases(toks)
+	}
+	return pq
+}
+
+// arabicQTypeFromPhrases spots question types spelled as phrases: «في أي
+// عام», «ما عدد», «في أي مكان».
+func arabicQTypeFromPhrases(toks []string) QType {
+	for _, tok := range toks {
+		switch arabic.Normalize(tok) {
+		case "عام", "سنه", "تاريخ", "يوم", "شهر":
+			return QWhen
+		case "عدد":
+			return QHowMany
+		case "مكان", "مدينه", "دوله":
+			return QWhere
+		}
+	}
+	return QNone
+}
+
+// parseEnglish turns an English question into concepts through the lexicon:
+// the longest phrase the lexicon knows wins, every word form is looked up,
+// unknown capitalised words and long unknown words become name concepts
+// (matched by transliteration when the query is resolved).
+func parseEnglish(q string, lex *lexicon.Lexicon) parsedQuery {
+	pq := parsedQuery{Lang: "en"}
+	raw := index.Tokenize(q)
+	words := make([]string, len(raw))
+	for i, w := range raw {
+		words[i] = strings.ToLower(w)
+	}
+	// question type: two-word forms first
+	for i := range words {
+		if i+1 < len(words) {
+			if t, ok := englishQType[words[i]+" "+words[i+1]]; ok {
+				pq.Type = t
+				break
+			}
+		}
+		if t, ok := englishQType[words[i]]; ok {
+			pq.Type = t
+			break
+		}
+	}
+	maxPhrase := 1
+	if lex != nil {
+		maxPhrase = lex.MaxPhraseWords()
+	}
+	for i := 0; i < len(words); {
+		// longest known phrase starting at i
+		matched := 0
+		var c concept
+		for n := min(maxPhrase, len(words)-i); n >= 2; n-- {
+			phrase := strings.Join(words[i:i+n], " ")
+			if alts := lookupEnglish(lex, phrase); len(alts) > 0 {
+				c = concept{Text: strings.Join(raw[i:i+n], " "), Alts: alts}
+				matched = n
+				break
+			}
+		}
+		if matched > 0 {
+			c.Alts = append(c.Alts, englishAlts(words[i:i+matched])...)
+			pq.Concepts = append(pq.Concepts, c)
+			i += matched
+			continue
+		}
+		w := words[i]
+		orig := raw[i]
+		i++
+		if lexicon.IsStopWord(w) {
+			continue
+		}
+		c = concept{Text: orig, Number: isNumber(w)}
+		if c.Number {
+			c.Alts = append(c.Alts, alt{Terms: []term{{Forms: index.Forms{Exact: arabic.Normalize(w), Light: arabic.Normalize(w), Snow: arabic.Normalize(w)}}}, Weight: 1})
+		} else {
+			c.Alts = append(c.Alts, lookupEnglish(lex, w)...)
+		}
+		c.Alts = append(c.Alts, englishAlts([]string{w})...)
+		if len(c.Alts) == 0 {
+			continue
+		}
+		// A capitalised word the dictionaries translate is often a name the
+		// articles transliterate instead ("Bowl", "Pro"): mark it for the
+		// transliteration pass too.
+		if isCapitalised(orig) || !hasArabicAlt(c.Alts) {
+			c.Text = "\x00name:" + orig
+		}
+		pq.Concepts = append(pq.Concepts, c)
+	}
+	return pq
+}
+
+func hasArabicAlt(alts []alt) bool {
+	for _, a := range alts {
+		for _, t := range a.Terms {
+			if !t.English {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lookupEnglish translates one English word or phrase into Arabic
+// alternatives, trying its word forms (points → point) too.
+func lookupEnglish(lex *lexicon.Lexicon, phrase string) []alt {
+	if lex == nil {
+		return nil
+	}
+	var out []alt
+	seen := map[string]bool{}
+	forms := []string{phrase}
+	if !strings.Contains(phrase, " ") {
+		forms = lexicon.WordForms(phrase)
+	} else {
+		// inflected last word of a phrase: "national guards"
+		ws := strings.Fields(phrase)
+		for _, f := range lexicon.WordForms(ws[len(ws)-1]) {
+			forms = append(forms, strings.Join(append(ws[:len(ws)-1:len(ws)-1], f), " "))
+		}
+	}
+	for fi, f := range forms {
+		for _, tr := range lex.Lookup(f) {
+			if seen[tr.Arabic] {
+				continue
+			}
+			seen[tr.Arabic] = true
+			a := arabicAlt(tr.Arabic, tr.Weight)
+			if fi > 0 {
+				a.Weight *= 0.9
+			}
+			if len(a.Terms) > 0 {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// arabicAlt analyses an Arabic rendering (a word or a phrase) into an alt.
+func arabicAlt(ar string, w float64) alt {
+	a := alt{Weight: w}
+	for _, tok := range index.Tokenize(ar) {
+		f := index.ArabicForms(tok)
+		if f.Exact == "" {
+			continue
+		}
+		a.Terms = append(a.Terms, term{Forms: f})
+	}
+	return a
+}
+
+// englishAlts matches English words against English text in the index
+// (translations and English articles).
+func englishAlts(words []string) []alt {
+	a := alt{Weight: 1}
+	for _, w := range words {
+		lower, stem := index.EnglishForms(w)
+		if lower == "" {
+			continue
+		}
+		a.Terms = append(a.Terms, term{English: true, Forms: index.Forms{Exact: lower, Light: stem}})
+	}
+	if len(a.Terms) == 0 {
+		return nil
+	}
+	return []alt{a}
+}
+
+func isNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsDigit(r) && r != '.' && r != ',' {
+			return false
+		}
+	}
+	return true
+}
+
+func isCapitalised(s string) bool {
+	for _, r := range s {
+		return unicode.IsUpper(r)
+	}
+	return false
+}

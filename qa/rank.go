@@ -1,0 +1,353 @@
+package qa
+
+import (
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/qabot/qabot/index"
+)
+
+// candidate is one sentence under re-ranking.
+type candidate struct {
+	id         int
+	f          features
+	coverage   float64
+	context    float64
+	score      float64
+	confidence float64
+}
+
+// The re-ranking features of a candidate, each in [0, 1].
+const (
+	fBleve     = iota // bleve's score over the best candidate's
+	fCoverage         // idf-weighted share of the question's concepts the sentence holds
+	fContext          // the same over its paragraph, for concepts the sentence lacks
+	fProximity        // how close together the matched words sit
+	fType             // holds what the question type asks for (a date for when, a number for how many)
+	fNovel            // holds words beyond the question's own
+	fRare             // coverage weighted by idf squared: the rare words
+	fExact            // share of matched concepts matched in their exact form
+	fTypeNear         // the typed token sits within a few words of a matched word
+	fParaBleve        // the best bleve score of the sentence's paragraph
+	fLocal            // coverage with each concept weighted by its rarity within the paragraph
+	nFeatures
+)
+
+type features [nFeatures]float64
+
+// rankWeights weigh the features; chosen on half of the XQuAD dev set
+// (qa/tune_test.go) and checked on the other half.
+var rankWeights = features{
+	fBleve:     0.2,
+	fCoverage:  1.0,
+	fContext:   0,
+	fProximity: 0,
+	fType:      0.3,
+	fNovel:     0,
+	fRare:      0,
+	fExact:     0,
+	fTypeNear:  0,
+	fParaBleve: 0,
+	fLocal:     0,
+}
+
+func (f *features) dot(w *features) float64 {
+	var s float64
+	for i := range f {
+		s += f[i] * w[i]
+	}
+	return s
+}
+
+// Match strengths of one word form against a question term.
+const (
+	matchExact = 1.0
+	matchLight = 0.85
+	matchSnow  = 0.7
+)
+
+// rerank scores bleve's candidates with what plain search misses: coverage
+// of the question's concepts, their proximity, the paragraph as context, the
+// question type, and whether the sentence holds anything beyond the
+// question's own words.
+func rerank(ix *index.Index, rq *resolved, hits []index.Hit) []candidate {
+	maxB := hits[0].Score
+	for _, h := range hits {
+		maxB = math.Max(maxB, h.Score)
+	}
+	paraCache := map[[2]int32]paraInfo{}
+	paraBleve := map[[2]int32]float64{}
+	for _, h := range hits {
+		ref := ix.Sents[h.ID]
+		key := [2]int32{ref.Art, ref.Para}
+		paraBleve[key] = math.Max(paraBleve[key], h.Score/maxB)
+	}
+	var rareTotal float64
+	for _, c := range rq.concepts {
+		rareTotal += c.weight * c.weight
+	}
+	cands := make([]candidate, 0, len(hits))
+	for _, h := range hits {
+		c := candidate{id: h.ID}
+		c.f[fBleve] = h.Score / maxB
+		own := conceptStrengths(ix, rq, h.ID)
+		var cov, rare, exact float64
+		matched := 0
+		var positions []int
+		for i, s := range own {
+			w := rq.concepts[i].weight
+			cov += w * s.strength
+			rare += w * w * s.strength
+			if s.strength > 0 {
+				matched++
+				positions = append(positions, s.pos)
+				if s.exact {
+					exact++
+				}
+			}
+		}
+		if rq.totalW > 0 {
+			c.coverage = cov / rq.totalW
+		}
+		if rareTotal > 0 {
+			c.f[fRare] = rare / rareTotal
+		}
+		if matched > 0 {
+			c.f[fExact] = exact / float64(matched)
+		}
+		ref := ix.Sents[h.ID]
+		key := [2]int32{ref.Art, ref.Para}
+		c.f[fParaBleve] = paraBleve[key]
+		para, ok := paraCache[key]
+		if !ok {
+			para = paragraphInfo(ix, rq, h.ID)
+			paraCache[key] = para
+		}
+		var ctx, local, localTotal float64
+		for i, s := range own {
+			others := para.best[i]
+			if s.strength > 0 {
+				// own counted in para.count; the rarer within the paragraph, the more it tells
+				others = 0
+			}
+			if gap := others - s.strength; gap > 0 {
+				ctx += rq.concepts[i].weight * gap
+			}
+			lw := rq.concepts[i].weight * math.Log(1+float64(para.n)/float64(max(para.count[i], 1)))
+			local += lw * s.strength
+			localTotal += lw
+		}
+		if localTotal > 0 {
+			c.f[fLocal] = local / localTotal
+		}
+		if rq.totalW > 0 {
+			c.context = ctx / rq.totalW
+		}
+		c.f[fCoverage] = c.coverage
+		c.f[fContext] = c.context
+		c.f[fProximity] = proximity(positions)
+		words := ix.Terms.Words(h.ID)
+		c.f[fNovel] = novelty(words, own)
+		c.f[fType], c.f[fTypeNear] = typeMatch(ix, rq, h.ID, positions)
+		c.score = c.f.dot(&rankWeights)
+		c.confidence = c.coverage + 0.5*c.context
+		cands = append(cands, c)
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	return cands
+}
+
+type strength struct {
+	strength float64
+	pos      int
+	exact    bool
+}
+
+// conceptStrengths says, for each concept, how well the sentence holds it
+// (0 to 1, times the alternative's weight) and where.
+func conceptStrengths(ix *index.Index, rq *resolved, id int) []strength {
+	words := ix.Terms.Words(id)
+	trans := ix.Terms.TranslationWords(id)
+	out := make([]strength, len(rq.concepts))
+	for i, c := range rq.concepts {
+		best := strength{}
+		for _, a := range c.alts {
+			src := words
+			if len(a.terms) > 0 && a.terms[0].english && !isEnglishWords(ix, id) {
+				src = trans
+			}
+			s, pos := altStrength(a, src)
+			isExact := s == matchExact
+			s *= math.Min(a.weight, 1)
+			if s > best.strength {
+				best = strength{s, pos, isExact}
+			}
+		}
+		out[i] = best
+	}
+	return out
+}
+
+func isEnglishWords(ix *index.Index, id int) bool {
+	art, _, _ := ix.Lookup(id)
+	return art.Lang == "en"
+}
+
+// altStrength matches one alternative against a sentence's words: a single
+// term at its best form; a phrase only when all its words are there (the
+// weakest of them counts).
+func altStrength(a ralt, words []index.Word) (float64, int) {
+	if len(words) == 0 {
+		return 0, 0
+	}
+	total := 1.0
+	firstPos := -1
+	for _, t := range a.terms {
+		best, pos := 0.0, -1
+		for p, w := range words {
+			var s float64
+			switch {
+			case t.exact != 0 && w.Exact == t.exact:
+				s = matchExact
+			case t.light != 0 && w.Light == t.light:
+				s = matchLight
+			case t.sn != 0 && w.Snow == t.sn:
+				s = matchSnow
+			}
+			if s > best {
+				best, pos = s, p
+				if s == matchExact {
+					break
+				}
+			}
+		}
+		if best == 0 {
+			return 0, 0
+		}
+		total = math.Min(total, best)
+		if firstPos < 0 {
+			firstPos = pos
+		}
+	}
+	return total, firstPos
+}
+
+// paraInfo is what a paragraph says about the question's concepts: the
+// best strength of each in the paragraph's sentences (a neighbour's word
+// weighs 0.8 of the sentence's own), and in how many sentences each occurs.
+type paraInfo struct {
+	best  []float64
+	count []int
+	n     int
+}
+
+func paragraphInfo(ix *index.Index, rq *resolved, id int) paraInfo {
+	ref := ix.Sents[id]
+	para := ix.Articles[ref.Art].Paragraphs[ref.Para]
+	pi := paraInfo{best: make([]float64, len(rq.concepts)), count: make([]int, len(rq.concepts)), n: len(para.Sentences)}
+	first := id - int(ref.Sent)
+	for k := range para.Sentences {
+		for i, s := range conceptStrengths(ix, rq, first+k) {
+			if s.strength > 0 {
+				pi.count[i]++
+			}
+			pi.best[i] = math.Max(pi.best[i], s.strength*0.8)
+		}
+	}
+	return pi
+}
+
+// proximity is 1 when the matched words sit next to each other and falls as
+// they spread out.
+func proximity(pos []int) float64 {
+	if len(pos) < 2 {
+		return 0
+	}
+	lo, hi := pos[0], pos[0]
+	for _, p := range pos {
+		lo, hi = min(lo, p), max(hi, p)
+	}
+	span := hi - lo + 1
+	return float64(len(pos)) / float64(span)
+}
+
+// novelty is the share, up to 1, of a sentence's content words that are not
+// the question's: a sentence that only repeats the question answers nothing.
+func novelty(words []index.Word, own []strength) float64 {
+	matched := 0
+	for _, s := range own {
+		if s.strength > 0 {
+			matched++
+		}
+	}
+	extra := len(words) - matched
+	if extra <= 0 {
+		return 0
+	}
+	return math.Min(1, float64(extra)/4)
+}
+
+// typeMatch says whether a sentence holds the kind of thing the question
+// asks for — a date for "when", a number for "how many" — and whether it
+// sits within a few words of a matched question word.
+func typeMatch(ix *index.Index, rq *resolved, id int, matchedPos []int) (has, near float64) {
+	var want func(tok string) bool
+	switch rq.qtype {
+	case QWhen:
+		want = func(tok string) bool { return isDateToken(tok) && !questionHas(rq, tok) }
+	case QHowMany:
+		want = func(tok string) bool { return isNewNumber(tok, rq) }
+	default:
+		return 0, 0
+	}
+	_, _, s := ix.Lookup(id)
+	// positions here count every token; matchedPos counts content words
+	// only, so "near" is measured loosely (within 4 of either scale)
+	pos := 0
+	for _, tok := range index.Tokenize(s.Text) {
+		if index.ArabicForms(tok).Exact != "" || isNumber(foldDigits(tok)) {
+			pos++
+		}
+		if !want(tok) {
+			continue
+		}
+		has = 1
+		for _, p := range matchedPos {
+			if d := p - (pos - 1); d >= -4 && d <= 4 {
+				near = 1
+			}
+		}
+	}
+	return has, near
+}
+
+func isDateToken(tok string) bool {
+	n := foldDigits(tok)
+	if len(n) == 4 {
+		if y, err := strconv.Atoi(n); err == nil && y >= 1000 && y <= 2100 {
+			return true
+		}
+	}
+	return monthWords[normalizeWord(tok)]
+}
+
+func isNewNumber(tok string, rq *resolved) bool {
+	n := foldDigits(tok)
+	if isNumber(n) && !questionHas(rq, n) {
+		return true
+	}
+	return numberWords[normalizeWord(tok)]
+}
+
+// questionHas says whether the question itself holds a number or word: a
+// year the question names is no answer to "when".
+func questionHas(rq *resolved, tok string) bool {
+	n := normalizeWord(foldDigits(tok))
+	for _, c := range rq.concepts {
+		if normalizeWord(foldDigits(c.text)) == n {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,53 @@
+package qa
+
+import (
+	"strings"
+
+	"github.com/qabot/qabot/index/arabic"
+)
+
+// monthWords are month names, normalised, in both Arabic systems (the
+// Egyptian/Gulf transliterations and the Levantine Syriac names) and the
+// Hijri calendar, plus English: a sentence holding one answers "when".
+var monthWords = setOf(arabic.Normalize(`يناير فبراير مارس أبريل ابريل إبريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر
+	كانون شباط آذار اذار نيسان أيار ايار حزيران تموز آب اب أيلول ايلول تشرين
+	محرم صفر ربيع جمادى رجب شعبان رمضان شوال القعدة الحجة
+	january february march april may june july august september october november december
+	صباح مساء فجر ظهر عصر ليل منتصف القرن عقد`))
+
+// numberWords are Arabic number words, normalised: a sentence holding one
+// answers "how many" even without digits.
+var numberWords = setOf(arabic.Normalize(`واحد واحدة اثنان اثنين اثنتان اثنتين ثلاث ثلاثة أربع أربعة خمس خمسة ست ستة سبع سبعة ثمان ثماني ثمانية تسع تسعة عشر عشرة
+	أحد إحدى عشرون عشرين ثلاثون ثلاثين أربعون أربعين خمسون خمسين ستون ستين سبعون سبعين ثمانون ثمانين تسعون تسعين
+	مائة مئة مئتان مئتين مائتي ألف آلاف ألفين مليون ملايين مليار مليارات نصف ربع ثلث ضعف
+	مرة مرتين مرات`))
+
+func setOf(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
+// normalizeWord folds a word and strips its proclitics (والمئة → مئه).
+func normalizeWord(tok string) string {
+	n := arabic.Normalize(tok)
+	if monthWords[n] || numberWords[n] {
+		return n
+	}
+	return arabic.StripProclitics(n)
+}
+
+// foldDigits maps Arabic-Indic and Persian digits to ASCII.
+func foldDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '٠' && r <= '٩':
+			return '0' + (r - '٠')
+		case r >= '۰' && r <= '۹':
+			return '0' + (r - '۰')
+		}
+		return r
+	}, s)
+}
