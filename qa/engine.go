@@ -299,21 +299,11 @@ func (e *Engine) resolve(pq parsedQuery) *resolved {
 		bestIDF := 0.0
 		for _, a := range c.Alts {
 			ra := ralt{weight: a.Weight, src: a}
-			ok := true
 			altIDF := maxIDF
 			for _, t := range a.Terms {
-				var rt rterm
-				rt.english, rt.forms = t.English, t.Forms
-				if t.English {
-					rt.exact, _ = tt.ID('E', t.Forms.Exact)
-					rt.light, _ = tt.ID('P', t.Forms.Light)
-				} else {
-					rt.exact, _ = tt.ID('e', t.Forms.Exact)
-					rt.light, _ = tt.ID('l', t.Forms.Light)
-					rt.sn, _ = tt.ID('s', t.Forms.Snow)
-				}
+				rt := resolveTerm(tt, t)
 				if rt.exact == 0 && rt.light == 0 && rt.sn == 0 {
-					ok = false
+					ra.terms = nil
 					break
 				}
 				df := max(tt.DF(rt.exact), tt.DF(rt.light))
@@ -321,22 +311,10 @@ func (e *Engine) resolve(pq parsedQuery) *resolved {
 					df = tt.DF(rt.sn)
 				}
 				altIDF = min(altIDF, math.Log(1+n/float64(max(df, 1))))
-			}
-			if !ok || len(ra.terms) > 0 && false {
-				continue
-			}
-			for _, t := range a.Terms {
-				var rt rterm
-				rt.english, rt.forms = t.English, t.Forms
-				if t.English {
-					rt.exact, _ = tt.ID('E', t.Forms.Exact)
-					rt.light, _ = tt.ID('P', t.Forms.Light)
-				} else {
-					rt.exact, _ = tt.ID('e', t.Forms.Exact)
-					rt.light, _ = tt.ID('l', t.Forms.Light)
-					rt.sn, _ = tt.ID('s', t.Forms.Snow)
-				}
 				ra.terms = append(ra.terms, rt)
+			}
+			if len(ra.terms) == 0 {
+				continue
 			}
 			bestIDF = max(bestIDF, altIDF*a.Weight)
 			rc.alts = append(rc.alts, ra)
@@ -349,9 +327,9 @@ func (e *Engine) resolve(pq parsedQuery) *resolved {
 			// A word the index has never seen still counts against coverage
 			// (it is what makes an unanswerable question look unanswerable),
 			// but less than a rare word it does hold.
-			rc.weight = maxIDF * 0.5
+			rc.weight = maxIDF * oovWeight
 			if isName || pq.Lang == "en" {
-				rc.weight = maxIDF * 0.3
+				rc.weight = maxIDF * oovWeightEnglish
 			}
 		} else {
 			rc.weight = bestIDF
@@ -361,6 +339,31 @@ func (e *Engine) resolve(pq parsedQuery) *resolved {
 	}
 	return rq
 }
+
+// resolveTerm looks a term's forms up in the index's term table.
+func resolveTerm(tt *index.TermTable, t term) rterm {
+	rt := rterm{english: t.English, forms: t.Forms}
+	if t.English {
+		rt.exact, _ = tt.ID('E', t.Forms.Exact)
+		rt.light, _ = tt.ID('P', t.Forms.Light)
+		return rt
+	}
+	rt.exact, _ = tt.ID('e', t.Forms.Exact)
+	rt.light, _ = tt.ID('l', t.Forms.Light)
+	rt.sn, _ = tt.ID('s', t.Forms.Snow)
+	return rt
+}
+
+// oovWeight is the weight, as a share of the highest idf, of a question word
+// the index has never seen: it counts against every sentence's coverage,
+// which is what makes a question about something else look unanswerable.
+// English words the lexicon cannot place count less: many are just words
+// the glossary lacks.
+var (
+	oovWeight         = 0.5
+	oovWeightEnglish  = 0.3
+	contextConfidence = 0.5
+)
 
 // Field boosts of the bleve query: an exact word counts most, the n-gram
 // field least, but the n-grams catch what stemming misses.

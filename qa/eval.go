@@ -157,15 +157,15 @@ type EvalReport struct {
 	Questions    int     `json:"questions"`
 	Answerable   int     `json:"answerable"`
 	Unanswerable int     `json:"unanswerable"`
-	P1           float64 `json:"p_at_1"`       // answerable questions whose top sentence is right
-	R5           float64 `json:"r_at_5"`       // … whose right sentence is in the top 5
-	MRR          float64 `json:"mrr"`          // mean reciprocal rank of the right sentence (top 20)
-	Answered     float64 `json:"answered"`     // share of answerable questions the engine answers
-	AnsweredOK   float64 `json:"answered_ok"`  // … answers, with the right sentence first
-	Abstained    float64 `json:"abstained"`    // share of unanswerable questions it declines
-	LatencyP50   string  `json:"latency_p50"`  // per question, ranking included
-	LatencyP90   string  `json:"latency_p90"`  //
-	LatencyP99   string  `json:"latency_p99"`  //
+	P1           float64 `json:"p_at_1"`      // answerable questions whose top sentence is right
+	R5           float64 `json:"r_at_5"`      // … whose right sentence is in the top 5
+	MRR          float64 `json:"mrr"`         // mean reciprocal rank of the right sentence (top 20)
+	Answered     float64 `json:"answered"`    // share of answerable questions the engine answers
+	AnsweredOK   float64 `json:"answered_ok"` // … answers, with the right sentence first
+	Abstained    float64 `json:"abstained"`   // share of unanswerable questions it declines
+	LatencyP50   string  `json:"latency_p50"` // per question, ranking included
+	LatencyP90   string  `json:"latency_p90"` //
+	LatencyP99   string  `json:"latency_p99"` //
 	Misses       []Miss  `json:"misses,omitempty"`
 	latencies    []time.Duration
 }

@@ -151,7 +151,7 @@ func rerank(ix *index.Index, rq *resolved, hits []index.Hit) []candidate {
 		c.f[fNovel] = novelty(words, own)
 		c.f[fType], c.f[fTypeNear] = typeMatch(ix, rq, h.ID, positions)
 		c.score = c.f.dot(&rankWeights)
-		c.confidence = c.coverage + 0.5*c.context
+		c.confidence = c.coverage + contextConfidence*c.context
 		cands = append(cands, c)
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })

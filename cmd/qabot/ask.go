@@ -48,11 +48,7 @@ func loadLexicon(noDict bool, pairs [][2]string, log *slog.Logger) *lexicon.Lexi
 }
 
 func (m *Main) openService(ctx context.Context, c contentFlags) (*service.Service, error) {
-	level := slog.LevelWarn
-	if c.verbose {
-		level = slog.LevelInfo
-	}
-	log := m.logger(level)
+	log := m.logger(levelFor(c.verbose))
 	lex := loadLexicon(c.noDict, nil, log)
 	return service.New(ctx, service.Config{ContentDir: c.content, Lexicon: lex, Logger: log})
 }
@@ -141,4 +137,11 @@ func writeText(w io.Writer, res qa.Result) {
 			fmt.Fprintf(w, "  (%s)\n", a.Translation)
 		}
 	}
+}
+
+func levelFor(verbose bool) slog.Level {
+	if verbose {
+		return slog.LevelInfo
+	}
+	return slog.LevelWarn
 }

@@ -88,4 +88,3 @@ func (m *Main) runEval(ctx context.Context, args []string) error {
 	}
 	return nil
 }
-
