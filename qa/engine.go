@@ -43,6 +43,7 @@ type Engine struct {
 	mu    sync.RWMutex // Ask holds it for reading; Swap for writing
 	ix    *index.Index
 	names nameMatcher
+	fuzzy *fuzzyTerms
 }
 
 // NewEngine returns an engine over ix. lex may be nil (Arabic questions
@@ -58,7 +59,7 @@ func NewEngine(ix *index.Index, lex *lexicon.Lexicon, opts Options) *Engine {
 		opts.MaxQuestionRunes = DefaultOptions.MaxQuestionRunes
 	}
 	e := &Engine{opts: opts, lex: lex}
-	e.ix, e.names = ix, newNames(ix)
+	e.ix, e.names, e.fuzzy = ix, newNames(ix), newFuzzyTerms(ix)
 	return e
 }
 
@@ -81,10 +82,11 @@ func newNames(ix *index.Index) nameMatcher {
 // Swap makes ix the serving index and returns the previous one, once no
 // question uses it any more: the caller closes it.
 func (e *Engine) Swap(ix *index.Index) *index.Index {
-	names := newNames(ix) // built before taking the lock: questions keep flowing
+	// built before taking the lock: questions keep flowing
+	names, fuzzy := newNames(ix), newFuzzyTerms(ix)
 	e.mu.Lock()
 	old := e.ix
-	e.ix, e.names = ix, names
+	e.ix, e.names, e.fuzzy = ix, names, fuzzy
 	e.mu.Unlock()
 	return old
 }
@@ -220,7 +222,7 @@ func (e *Engine) rank(ctx context.Context, q, lang string) ([]candidate, *resolv
 	if err != nil || len(hits) == 0 {
 		return nil, rq
 	}
-	return rerank(e.ix, rq, hits), rq
+	return rerank(e.ix, rq, hits, e.fuzzy), rq
 }
 
 // addReverse gives Arabic concepts English alternatives when the index holds
@@ -258,6 +260,7 @@ type resolved struct {
 
 type rconcept struct {
 	text   string
+	fuzzy  string // the normalised Arabic word matched by trigrams when nothing else matches
 	weight float64
 	number bool
 	alts   []ralt
@@ -296,6 +299,9 @@ func (e *Engine) resolve(pq parsedQuery) *resolved {
 			}
 		}
 		rc := rconcept{text: text, number: c.Number}
+		if pq.Lang == "ar" && !c.Number {
+			rc.fuzzy = index.ArabicForms(text).Exact
+		}
 		bestIDF := 0.0
 		for _, a := range c.Alts {
 			ra := ralt{weight: a.Weight, src: a}
@@ -367,7 +373,7 @@ var (
 
 // Field boosts of the bleve query: an exact word counts most, the n-gram
 // field least, but the n-grams catch what stemming misses.
-const (
+var (
 	boostExact   = 1.0
 	boostLight   = 0.8
 	boostSnow    = 0.5

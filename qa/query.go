@@ -60,7 +60,7 @@ type parsedQuery struct {
 var englishQType = map[string]QType{
 	"when": QWhen, "what year": QWhen, "which year": QWhen, "what date": QWhen,
 	"how many": QHowMany, "how much": QHowMany, "how long": QHowMany, "how old": QHowMany,
-	"where": QWhere, "who": QWho, "whom": QWho, "whose": QWho,
+	"where": QWhere, "who": QWho, "whom": QWho, "whose": QWho, "what name": QWho, "which company": QWho,
 	"why": QWhy, "how": QHow, "what": QWhat, "which": QWhat,
 }
 
@@ -92,23 +92,34 @@ func parseArabic(q string) parsedQuery {
 		c := concept{Text: tok, Alts: []alt{{Terms: []term{{Forms: f}}, Weight: 1}}, Number: isNumber(f.Exact)}
 		pq.Concepts = append(pq.Concepts, c)
 	}
-	if pq.Type == QNone {
-		pq.Type = arabicQTypeFromPhrases(toks)
+	if pq.Type == QNone || pq.Type == QWhat {
+		if t := arabicQTypeFromPhrases(toks); t != QNone {
+			pq.Type = t
+		}
 	}
 	return pq
 }
 
-// arabicQTypeFromPhrases spots question types spelled as phrases: «في أي
-// عام», «ما عدد», «في أي مكان».
+// arabicQTypeFromPhrases spots question types spelled with a noun near the
+// start: «في أي عام», «ما عدد», «في أي مدينة», «ما اسم».
 func arabicQTypeFromPhrases(toks []string) QType {
-	for _, tok := range toks {
-		switch arabic.Normalize(tok) {
-		case "عام", "سنه", "تاريخ", "يوم", "شهر":
+	for i, tok := range toks {
+		if i >= 4 {
+			break
+		}
+		n := arabic.Normalize(tok)
+		if s := arabic.StripProclitics(n); len(s) >= 4 {
+			n = s
+		}
+		switch n {
+		case "عام", "سنه", "تاريخ", "يوم", "شهر", "قرن", "فتره", "عقد":
 			return QWhen
-		case "عدد":
+		case "عدد", "نسبه", "كميه", "مبلغ", "مسافه", "مده", "طول", "عمر":
 			return QHowMany
-		case "مكان", "مدينه", "دوله":
+		case "مكان", "مدينه", "دوله", "بلد", "موقع", "منطقه", "بلده", "قاره":
 			return QWhere
+		case "اسم", "شخص", "لقب":
+			return QWho
 		}
 	}
 	return QNone

@@ -20,17 +20,21 @@ type candidate struct {
 
 // The re-ranking features of a candidate, each in [0, 1].
 const (
-	fBleve     = iota // bleve's score over the best candidate's
-	fCoverage         // idf-weighted share of the question's concepts the sentence holds
-	fContext          // the same over its paragraph, for concepts the sentence lacks
-	fProximity        // how close together the matched words sit
-	fType             // holds what the question type asks for (a date for when, a number for how many)
-	fNovel            // holds words beyond the question's own
-	fRare             // coverage weighted by idf squared: the rare words
-	fExact            // share of matched concepts matched in their exact form
-	fTypeNear         // the typed token sits within a few words of a matched word
-	fParaBleve        // the best bleve score of the sentence's paragraph
-	fLocal            // coverage with each concept weighted by its rarity within the paragraph
+	fBleve       = iota // bleve's score over the best candidate's
+	fCoverage           // idf-weighted share of the question's concepts the sentence holds
+	fContext            // the same over its paragraph, for concepts the sentence lacks
+	fProximity          // how close together the matched words sit
+	fType               // holds what the question type asks for (a date for when, a number for how many)
+	fNovel              // holds words beyond the question's own
+	fRare               // coverage weighted by idf squared: the rare words
+	fExact              // share of matched concepts matched in their exact form
+	fTypeNear           // the typed token sits within a few words of a matched word
+	fParaBleve          // the best bleve score of the sentence's paragraph
+	fLocal              // coverage with each concept weighted by its rarity within the paragraph
+	fPhrase             // share of the question's adjacent word pairs that stand together, in order, in the sentence
+	fLength             // 1 for a short sentence, falling with its length: long sentences cover words by chance
+	fTrans              // coverage of an English question by the sentence's English translation alone
+	fTransPhrase        // phrase matches of an English question in the translation
 	nFeatures
 )
 
@@ -50,6 +54,13 @@ var rankWeights = features{
 	fTypeNear:  0,
 	fParaBleve: 0,
 	fLocal:     0,
+	fPhrase:    0,
+	fLength:    0,
+	// A human translation is direct evidence: when an English question
+	// matches it, that weighs as much as half the Arabic coverage. (XQuAD
+	// has no translations; these two are not tuned on it.)
+	fTrans:       0.5,
+	fTransPhrase: 0.2,
 }
 
 func (f *features) dot(w *features) float64 {
@@ -61,7 +72,7 @@ func (f *features) dot(w *features) float64 {
 }
 
 // Match strengths of one word form against a question term.
-const (
+var (
 	matchExact = 1.0
 	matchLight = 0.85
 	matchSnow  = 0.7
@@ -71,7 +82,7 @@ const (
 // of the question's concepts, their proximity, the paragraph as context, the
 // question type, and whether the sentence holds anything beyond the
 // question's own words.
-func rerank(ix *index.Index, rq *resolved, hits []index.Hit) []candidate {
+func rerank(ix *index.Index, rq *resolved, hits []index.Hit, fz *fuzzyTerms) []candidate {
 	maxB := hits[0].Score
 	for _, h := range hits {
 		maxB = math.Max(maxB, h.Score)
@@ -91,7 +102,7 @@ func rerank(ix *index.Index, rq *resolved, hits []index.Hit) []candidate {
 	for _, h := range hits {
 		c := candidate{id: h.ID}
 		c.f[fBleve] = h.Score / maxB
-		own := conceptStrengths(ix, rq, h.ID)
+		own := conceptStrengths(ix, rq, h.ID, fz)
 		var cov, rare, exact float64
 		matched := 0
 		var positions []int
@@ -121,7 +132,7 @@ func rerank(ix *index.Index, rq *resolved, hits []index.Hit) []candidate {
 		c.f[fParaBleve] = paraBleve[key]
 		para, ok := paraCache[key]
 		if !ok {
-			para = paragraphInfo(ix, rq, h.ID)
+			para = paragraphInfo(ix, rq, h.ID, fz)
 			paraCache[key] = para
 		}
 		var ctx, local, localTotal float64
@@ -147,7 +158,19 @@ func rerank(ix *index.Index, rq *resolved, hits []index.Hit) []candidate {
 		c.f[fCoverage] = c.coverage
 		c.f[fContext] = c.context
 		c.f[fProximity] = proximity(positions)
+		c.f[fPhrase] = phraseMatch(own)
+		if rq.lang == "en" && rq.totalW > 0 {
+			var tr float64
+			trOwn := make([]strength, len(own))
+			for i, s := range own {
+				tr += rq.concepts[i].weight * s.tr
+				trOwn[i] = strength{strength: s.tr, pos: s.trPos}
+			}
+			c.f[fTrans] = tr / rq.totalW
+			c.f[fTransPhrase] = phraseMatch(trOwn)
+		}
 		words := ix.Terms.Words(h.ID)
+		c.f[fLength] = 1 / (1 + float64(len(words))/20)
 		c.f[fNovel] = novelty(words, own)
 		c.f[fType], c.f[fTypeNear] = typeMatch(ix, rq, h.ID, positions)
 		c.score = c.f.dot(&rankWeights)
@@ -162,11 +185,15 @@ type strength struct {
 	strength float64
 	pos      int
 	exact    bool
+	// tr and trPos: how well and where the sentence's English translation
+	// holds the concept (English questions over translated articles)
+	tr    float64
+	trPos int
 }
 
 // conceptStrengths says, for each concept, how well the sentence holds it
 // (0 to 1, times the alternative's weight) and where.
-func conceptStrengths(ix *index.Index, rq *resolved, id int) []strength {
+func conceptStrengths(ix *index.Index, rq *resolved, id int, fz *fuzzyTerms) []strength {
 	words := ix.Terms.Words(id)
 	trans := ix.Terms.TranslationWords(id)
 	out := make([]strength, len(rq.concepts))
@@ -174,14 +201,23 @@ func conceptStrengths(ix *index.Index, rq *resolved, id int) []strength {
 		best := strength{}
 		for _, a := range c.alts {
 			src := words
-			if len(a.terms) > 0 && a.terms[0].english && !isEnglishWords(ix, id) {
+			viaTranslation := len(a.terms) > 0 && a.terms[0].english && !isEnglishWords(ix, id)
+			if viaTranslation {
 				src = trans
 			}
 			s, pos := altStrength(a, src)
 			isExact := s == matchExact
 			s *= math.Min(a.weight, 1)
+			if viaTranslation && s > best.tr {
+				best.tr, best.trPos = s, pos
+			}
 			if s > best.strength {
-				best = strength{s, pos, isExact}
+				best.strength, best.pos, best.exact = s, pos, isExact
+			}
+		}
+		if best.strength == 0 && fz != nil && c.fuzzy != "" {
+			if d, pos := fz.match(c.fuzzy, words); d > 0 {
+				best.strength, best.pos, best.exact = fuzzyMatch*d, pos, false
 			}
 		}
 		out[i] = best
@@ -242,13 +278,13 @@ type paraInfo struct {
 	n     int
 }
 
-func paragraphInfo(ix *index.Index, rq *resolved, id int) paraInfo {
+func paragraphInfo(ix *index.Index, rq *resolved, id int, fz *fuzzyTerms) paraInfo {
 	ref := ix.Sents[id]
 	para := ix.Articles[ref.Art].Paragraphs[ref.Para]
 	pi := paraInfo{best: make([]float64, len(rq.concepts)), count: make([]int, len(rq.concepts)), n: len(para.Sentences)}
 	first := id - int(ref.Sent)
 	for k := range para.Sentences {
-		for i, s := range conceptStrengths(ix, rq, first+k) {
+		for i, s := range conceptStrengths(ix, rq, first+k, fz) {
 			if s.strength > 0 {
 				pi.count[i]++
 			}
@@ -256,6 +292,22 @@ func paragraphInfo(ix *index.Index, rq *resolved, id int) paraInfo {
 		}
 	}
 	return pi
+}
+
+// phraseMatch is the share of the question's adjacent concept pairs found
+// next to each other (at most one word between), in the same order.
+func phraseMatch(own []strength) float64 {
+	if len(own) < 2 {
+		return 0
+	}
+	hits := 0
+	for i := 0; i+1 < len(own); i++ {
+		a, b := own[i], own[i+1]
+		if a.strength > 0 && b.strength > 0 && b.pos > a.pos && b.pos-a.pos <= 2 {
+			hits++
+		}
+	}
+	return float64(hits) / float64(len(own)-1)
 }
 
 // proximity is 1 when the matched words sit next to each other and falls as
@@ -294,6 +346,7 @@ func novelty(words []index.Word, own []strength) float64 {
 func typeMatch(ix *index.Index, rq *resolved, id int, matchedPos []int) (has, near float64) {
 	var want func(tok string) bool
 	switch rq.qtype {
+
 	case QWhen:
 		want = func(tok string) bool { return isDateToken(tok) && !questionHas(rq, tok) }
 	case QHowMany:

@@ -34,6 +34,8 @@ func TestTune(t *testing.T) {
 	var lex *lexicon.Lexicon
 	if mode == "en" {
 		lex, _ = lexicon.Load(lexicon.DefaultDictdPairs())
+	} else {
+		lex, _ = lexicon.Load(lexicon.DefaultDictdPairs())
 	}
 	e := NewEngine(ix, lex, DefaultOptions)
 	type item struct {
@@ -95,7 +97,7 @@ func TestTune(t *testing.T) {
 	if os.Getenv("QABOT_TUNE_SHOW") != "" {
 		shown := 0
 		for i, it := range items {
-			if len(it.cands) < 2 || it.right[0] || !it.right[1] || shown >= 12 {
+			if len(it.cands) < 2 || it.right[0] || !it.right[1] || shown >= 25 {
 				continue
 			}
 			shown++
@@ -115,6 +117,40 @@ func TestTune(t *testing.T) {
 	cur := rankWeights
 	p, r, n := eval(cur, -1)
 	t.Logf("current %v: all P@1 %.3f R@5 %.3f (n=%d)", cur, p, r, n)
+	{
+		byType := map[QType][2]int{}
+		for i, it := range items {
+			e.mu.RLock()
+			_, rq := e.rank(context.Background(), qs[i].Question, DetectLang(qs[i].Question))
+			e.mu.RUnlock()
+			v := byType[rq.qtype]
+			v[1]++
+			idx := 0
+			best := -1.0
+			for j, c := range it.cands {
+				if sc := c.f.dot(&cur); sc > best {
+					best, idx = sc, j
+				}
+			}
+			if len(it.right) > 0 && it.right[idx] {
+				v[0]++
+			}
+			byType[rq.qtype] = v
+		}
+		for k, v := range byType {
+			t.Logf("type %-10q %3d questions, P@1 %.3f", k, v[1], float64(v[0])/float64(v[1]))
+		}
+	}
+	for f := 0; f < nFeatures && os.Getenv("QABOT_TUNE_FEATURES") != ""; f++ {
+		for _, v := range []float64{0.05, 0.1, 0.2, 0.4} {
+			w := cur
+			w[f] += v
+			p, r, _ := eval(w, -1)
+			p0, _, _ := eval(w, 0)
+			p1, _, _ := eval(w, 1)
+			t.Logf("feature %d +%.2f: all %.3f/%.3f halves %.3f %.3f", f, v, p, r, p0, p1)
+		}
+	}
 	// coordinate ascent from the current weights, on half 0
 	best := cur
 	bestP, bestR, _ := eval(best, 0)

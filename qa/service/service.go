@@ -2,6 +2,12 @@
 // builds the index, answers through a qa.Engine, and reloads — build the new
 // index beside the serving one, check it, swap it in, close the old; on any
 // failure the old one keeps serving.
+//
+// With an index directory (Config.IndexDir) the index persists as
+// generations (see index.BuildGeneration): a start on unchanged content
+// opens the current generation instead of building, a reload builds a new
+// generation and makes it current, and read-only replicas serve whatever
+// generation is current.
 package service
 
 import (
@@ -17,8 +23,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/qabot/qabot/index"
 	"github.com/qabot/qabot/qa"
@@ -44,6 +48,19 @@ type Config struct {
 	// MaxArticleBytes caps a file added from the chat (default 1 MiB).
 	MaxArticleBytes int
 	Logger          *slog.Logger
+
+	// IndexDir is the directory the index persists in ([index] dir); ""
+	// keeps it in memory only, built at every start. With a directory, New
+	// opens the current generation when it was built from the same content
+	// (index.ContentHash) and format, and builds a new one otherwise; Reload
+	// builds a new generation and makes it current. It cannot be combined
+	// with Articles.
+	IndexDir string
+	// ReadOnly serves the current generation of IndexDir and never builds
+	// nor removes anything (a replica beside a process that builds): New
+	// fails when there is no usable generation; Reload opens the newest
+	// current one; AddArticle is refused. The content is not read.
+	ReadOnly bool
 }
 
 // Service answers questions over the current content and reloads it.
@@ -53,11 +70,13 @@ type Service struct {
 	log    *slog.Logger
 	engine *qa.Engine
 
-	reloadMu sync.Mutex // one reload or article upload at a time
+	reloadMu sync.Mutex // one reload, article upload or Close at a time
 	mu       sync.RWMutex
 	failed   []index.LoadError
 	loadedAt time.Time
 	reloads  int
+	builds   int
+	gen      string // the serving generation's directory; "" in memory
 }
 
 // Report says what a load or reload did.
@@ -71,10 +90,15 @@ type Report struct {
 	Sentences int
 	Took      time.Duration
 	Failed    []index.LoadError
+	// Generation is the directory of the generation now serving ("" in
+	// memory).
+	Generation string
 }
 
-// New loads the content and builds the first index. It fails only when the
-// index cannot be built; files that fail to load are in LastFailures.
+// New loads the content and builds the first index — or, with an IndexDir,
+// opens the persisted one when the content has not changed since it was
+// built. It fails only when there is no index to serve; files that fail to
+// load are in LastFailures.
 func New(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -82,12 +106,42 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.MaxArticleBytes <= 0 {
 		cfg.MaxArticleBytes = 1 << 20
 	}
-	s := &Service{cfg: cfg, log: cfg.Logger}
-	arts, failed, err := s.load()
-	if err != nil {
-		return nil, err
+	if cfg.IndexDir != "" && cfg.Articles != nil {
+		return nil, errors.New("service: Articles are served from memory; IndexDir must be empty")
 	}
-	ix, err := index.Build(ctx, arts, index.BuildOptions{})
+	if cfg.ReadOnly && cfg.IndexDir == "" {
+		return nil, errors.New("service: ReadOnly needs an IndexDir")
+	}
+	s := &Service{cfg: cfg, log: cfg.Logger}
+	var (
+		ix     *index.Index
+		failed []index.LoadError
+		err    error
+	)
+	switch {
+	case cfg.ReadOnly:
+		var m index.Meta
+		ix, m, err = s.openCurrent(ctx)
+		failed, s.gen = m.Failed, m.Dir
+	case cfg.IndexDir != "":
+		var m index.Meta
+		ix, m, err = s.openOrBuild(ctx)
+		failed, s.gen = m.Failed, m.Dir
+	default:
+		var arts []*index.Article
+		arts, failed, err = s.load()
+		if err != nil {
+			return nil, err
+		}
+		ix, err = index.Build(ctx, arts, index.BuildOptions{})
+		if err == nil {
+			if err = ix.Check(ctx, 0); err != nil {
+				ix.Close()
+				err = fmt.Errorf("checking the index: %w", err)
+			}
+		}
+		s.builds++
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -97,8 +151,181 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	for _, f := range failed {
 		s.log.Warn("article not loaded", "file", f.Path, "line", f.Line, "error", f.Err)
 	}
-	s.log.Info("content loaded", "source", s.sourceName(), "articles", len(arts), "sentences", len(ix.Sents), "took", ix.Took.Round(time.Millisecond))
+	s.log.Info("content loaded", "source", s.sourceName(), "articles", len(ix.Articles), "sentences", len(ix.Sents),
+		"index", s.indexName(), "built", s.builds > 0, "took", ix.Took.Round(time.Millisecond))
 	return s, nil
+}
+
+func (s *Service) indexName() string {
+	if s.gen == "" {
+		return "memory"
+	}
+	return s.gen
+}
+
+// checkContentDir fails when the configured content directory is missing.
+func (s *Service) checkContentDir() error {
+	if s.cfg.ContentDir != "" && s.cfg.Content == nil && s.cfg.Articles == nil {
+		st, err := os.Stat(s.cfg.ContentDir)
+		if err != nil {
+			return fmt.Errorf("content dir: %w", err)
+		}
+		if !st.IsDir() {
+			return fmt.Errorf("content dir: %s is not a directory", s.cfg.ContentDir)
+		}
+	}
+	return nil
+}
+
+// unusable logs why a persisted generation is not served.
+func (s *Service) unusable(where string, err error) {
+	s.log.Warn(fmt.Sprintf("index at %s is unusable: %v; rebuilding", where, err), "index", where, "error", err)
+}
+
+// tryOpen opens the current generation of the index directory when it was
+// built from content of the given hash by this format. quiet: log nothing.
+func (s *Service) tryOpen(ctx context.Context, hash string, quiet bool) (*index.Index, index.Meta, bool) {
+	dir := s.cfg.IndexDir
+	info := func(msg string, args ...any) {
+		if !quiet {
+			s.log.Info(msg, args...)
+		}
+	}
+	gen, err := index.ReadCurrent(dir)
+	if errors.Is(err, index.ErrNoCurrent) {
+		info("no index in "+dir+" yet; building", "index", dir)
+		return nil, index.Meta{}, false
+	}
+	if err != nil {
+		if !quiet {
+			s.unusable(dir, err)
+		}
+		return nil, index.Meta{}, false
+	}
+	m, err := index.ReadMeta(gen)
+	switch {
+	case err != nil:
+		if !quiet {
+			s.unusable(gen, err)
+		}
+		return nil, m, false
+	case m.Format != index.FormatVersion:
+		info(fmt.Sprintf("index at %s is of format %d, this program uses %d; rebuilding", gen, m.Format, index.FormatVersion), "index", gen)
+		return nil, m, false
+	case m.ContentHash != hash:
+		info(fmt.Sprintf("content changed since the index at %s was built; rebuilding", gen), "index", gen)
+		return nil, m, false
+	}
+	ix, m, err := index.OpenGeneration(ctx, gen)
+	if err != nil {
+		if !quiet {
+			s.unusable(gen, err)
+		}
+		return nil, m, false
+	}
+	return ix, m, true
+}
+
+// openOrBuild serves the current generation when it matches the content,
+// else builds a new one and makes it current. Leftover generations (of a
+// crash, or an unusable one) are removed.
+func (s *Service) openOrBuild(ctx context.Context) (*index.Index, index.Meta, error) {
+	if err := s.checkContentDir(); err != nil {
+		return nil, index.Meta{}, err
+	}
+	dir := s.cfg.IndexDir
+	fsys := s.contentFS()
+	hash, err := index.ContentHash(fsys)
+	if err != nil {
+		return nil, index.Meta{}, fmt.Errorf("content: %w", err)
+	}
+	if ix, m, ok := s.tryOpen(ctx, hash, false); ok {
+		// Clean up after a crash, unless another process is building now
+		// (it cleans up itself).
+		lctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		defer cancel()
+		if unlock, err := index.LockDir(lctx, dir); err == nil {
+			s.removeStale(m.Dir)
+			unlock()
+		}
+		return ix, m, nil
+	}
+	unlock, err := index.LockDir(ctx, dir)
+	if err != nil {
+		return nil, index.Meta{}, fmt.Errorf("index: %w", err)
+	}
+	defer unlock()
+	// Another process may have built it while we waited for the lock.
+	if ix, m, ok := s.tryOpen(ctx, hash, true); ok {
+		s.removeStale(m.Dir)
+		return ix, m, nil
+	}
+	s.removeStale()
+	arts, failed, hash := index.LoadDirHashed(fsys)
+	ix, m, err := s.buildGeneration(ctx, arts, failed, hash)
+	if err != nil {
+		return nil, m, err
+	}
+	s.removeStale(m.Dir)
+	return ix, m, nil
+}
+
+// buildGeneration builds a generation and makes it current; the caller
+// holds the directory's lock.
+func (s *Service) buildGeneration(ctx context.Context, arts []*index.Article, failed []index.LoadError, hash string) (*index.Index, index.Meta, error) {
+	dir := s.cfg.IndexDir
+	ix, m, err := index.BuildGeneration(ctx, dir, arts, index.Meta{ContentHash: hash, Failed: failed})
+	if err != nil {
+		return nil, m, fmt.Errorf("building the index in %s: %w", dir, err)
+	}
+	if err := index.SetCurrent(dir, m.Dir); err != nil {
+		ix.Close()
+		os.RemoveAll(m.Dir)
+		return nil, m, err
+	}
+	s.mu.Lock()
+	s.builds++
+	s.mu.Unlock()
+	s.log.Info("index built", "index", m.Dir, "articles", m.Articles, "sentences", m.Sentences,
+		"took", ix.Took.Round(time.Millisecond))
+	return ix, m, nil
+}
+
+// removeStale removes the generations other than CURRENT and keep, and logs
+// what it removed. The caller holds the directory's lock.
+func (s *Service) removeStale(keep ...string) {
+	removed, err := index.RemoveGenerations(s.cfg.IndexDir, keep...)
+	for _, r := range removed {
+		s.log.Info("removed an old index generation", "index", r)
+	}
+	if err != nil {
+		s.log.Warn("removing old index generations", "error", err)
+	}
+}
+
+// openCurrent opens the current generation read-only. When it cannot be
+// opened because a writer made another one current (and removed it)
+// meanwhile, it tries the new one.
+func (s *Service) openCurrent(ctx context.Context) (*index.Index, index.Meta, error) {
+	dir := s.cfg.IndexDir
+	var lastErr error
+	gen := dir
+	for range 3 {
+		g, err := index.ReadCurrent(dir)
+		if err != nil {
+			return nil, index.Meta{}, fmt.Errorf("index at %s is unusable: %w", dir, err)
+		}
+		gen = g
+		ix, m, err := index.OpenGeneration(ctx, gen)
+		if err == nil {
+			return ix, m, nil
+		}
+		lastErr = err
+		if g2, err := index.ReadCurrent(dir); err != nil || g2 == gen {
+			break
+		}
+	}
+	return nil, index.Meta{}, fmt.Errorf("index at %s is unusable: %w", gen, lastErr)
 }
 
 func (s *Service) sourceName() string {
@@ -122,21 +349,20 @@ func (s *Service) contentFS() fs.FS {
 }
 
 func (s *Service) load() ([]*index.Article, []index.LoadError, error) {
+	arts, failed, _, err := s.loadHashed()
+	return arts, failed, err
+}
+
+// loadHashed loads the content and hashes the bytes it parsed.
+func (s *Service) loadHashed() ([]*index.Article, []index.LoadError, string, error) {
 	if s.cfg.Articles != nil {
-		return s.cfg.Articles, nil, nil
+		return s.cfg.Articles, nil, "", nil
 	}
-	fsys := s.contentFS()
-	if s.cfg.ContentDir != "" && s.cfg.Content == nil {
-		st, err := os.Stat(s.cfg.ContentDir)
-		if err != nil {
-			return nil, nil, fmt.Errorf("content dir: %w", err)
-		}
-		if !st.IsDir() {
-			return nil, nil, fmt.Errorf("content dir: %s is not a directory", s.cfg.ContentDir)
-		}
+	if err := s.checkContentDir(); err != nil {
+		return nil, nil, "", err
 	}
-	arts, failed := index.LoadDir(fsys)
-	return arts, failed, nil
+	arts, failed, hash := index.LoadDirHashed(s.contentFS())
+	return arts, failed, hash, nil
 }
 
 // Engine returns the engine that answers questions.
@@ -184,6 +410,12 @@ func (s *Service) LastFailures() []index.LoadError {
 type Stats struct {
 	Articles, Sentences, Reloads int
 	LoadedAt                     time.Time
+	// Generation is the directory of the serving index generation; "" for
+	// an index in memory.
+	Generation string
+	// Builds counts the indexes this service built; 0 when it serves a
+	// persisted one it opened.
+	Builds int
 }
 
 // Stats returns counters about the served content.
@@ -191,7 +423,15 @@ func (s *Service) Stats() Stats {
 	ix := s.engine.Index()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return Stats{Articles: len(ix.Articles), Sentences: len(ix.Sents), Reloads: s.reloads, LoadedAt: s.loadedAt}
+	return Stats{Articles: len(ix.Articles), Sentences: len(ix.Sents), Reloads: s.reloads, LoadedAt: s.loadedAt,
+		Generation: s.gen, Builds: s.builds}
+}
+
+// Close closes the serving index. The Service must not be used after.
+func (s *Service) Close() error {
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	return s.engine.Index().Close()
 }
 
 // ErrNoArticles is returned by Reload when no article loads: the old index
@@ -208,9 +448,12 @@ func (s *Service) Reload(ctx context.Context) (Report, error) {
 }
 
 func (s *Service) reloadLocked(ctx context.Context) (Report, error) {
+	if s.cfg.ReadOnly {
+		return s.reopenLocked(ctx)
+	}
 	start := time.Now()
 	rep := Report{Embedded: s.Embedded(), Dir: s.cfg.ContentDir}
-	arts, failed, err := s.load()
+	arts, failed, hash, err := s.loadHashed()
 	rep.Failed = failed
 	if err != nil {
 		return rep, err
@@ -218,20 +461,54 @@ func (s *Service) reloadLocked(ctx context.Context) (Report, error) {
 	if len(arts) == 0 {
 		return rep, fmt.Errorf("%w (%d files failed)", ErrNoArticles, len(failed))
 	}
-	ix, err := index.Build(ctx, arts, index.BuildOptions{})
-	if err != nil {
-		return rep, fmt.Errorf("building the new index: %w", err)
-	}
-	if err := check(ctx, ix); err != nil {
-		ix.Close()
-		return rep, fmt.Errorf("checking the new index: %w", err)
+	var (
+		ix  *index.Index
+		gen string
+	)
+	if s.cfg.IndexDir == "" {
+		ix, err = index.Build(ctx, arts, index.BuildOptions{})
+		if err != nil {
+			return rep, fmt.Errorf("building the new index: %w", err)
+		}
+		if err := ix.Check(ctx, 0); err != nil {
+			ix.Close()
+			return rep, fmt.Errorf("checking the new index: %w", err)
+		}
+		s.mu.Lock()
+		s.builds++
+		s.mu.Unlock()
+	} else {
+		unlock, err := index.LockDir(ctx, s.cfg.IndexDir)
+		if err != nil {
+			return rep, fmt.Errorf("index: %w", err)
+		}
+		defer unlock()
+		var m index.Meta
+		ix, m, err = s.buildGeneration(ctx, arts, failed, hash)
+		if err != nil {
+			return rep, err
+		}
+		gen = m.Dir
 	}
 	old := s.engine.Swap(ix)
+	s.mu.Lock()
+	oldGen := s.gen
+	s.gen = gen
+	s.mu.Unlock()
 	rep.Added, rep.Removed, rep.Changed = diff(old.Articles, arts)
 	rep.Articles = len(arts)
 	rep.Sentences = len(ix.Sents)
+	rep.Generation = gen
 	if err := old.Close(); err != nil {
 		s.log.Warn("closing the old index", "error", err)
+	}
+	if gen != "" {
+		if oldGen != "" && oldGen != gen {
+			if err := os.RemoveAll(oldGen); err != nil {
+				s.log.Warn("removing the old index generation", "index", oldGen, "error", err)
+			}
+		}
+		s.removeStale(gen)
 	}
 	rep.Took = time.Since(start)
 	s.mu.Lock()
@@ -241,44 +518,51 @@ func (s *Service) reloadLocked(ctx context.Context) (Report, error) {
 	s.mu.Unlock()
 	s.log.Info("content reloaded", "articles", rep.Articles, "sentences", rep.Sentences,
 		"added", len(rep.Added), "removed", len(rep.Removed), "changed", len(rep.Changed),
-		"failed", len(rep.Failed), "took", rep.Took.Round(time.Millisecond))
+		"failed", len(rep.Failed), "index", s.indexName(), "took", rep.Took.Round(time.Millisecond))
 	return rep, nil
 }
 
-// check searches the new index for words of its sentences: a built index
-// that cannot find its own text is not swapped in.
-func check(ctx context.Context, ix *index.Index) error {
-	step := max(1, len(ix.Sents)/8)
-	for id := 0; id < len(ix.Sents); id += step {
-		art, _, sent := ix.Lookup(id)
-		for _, tok := range index.Tokenize(sent.Text) {
-			field, term := index.FieldExact, index.ArabicForms(tok).Exact
-			if art.Lang == "en" {
-				field, term = index.FieldEnglish, ""
-				if lower, stem := index.EnglishForms(tok); lower != "" {
-					term = stem
-				}
-			}
-			if term == "" {
-				continue
-			}
-			tq := query.NewTermQuery(term)
-			tq.SetField(field)
-			hits, err := ix.Search(ctx, tq, 1000)
-			if err != nil {
-				return err
-			}
-			found := len(hits) == 1000
-			for _, h := range hits {
-				found = found || h.ID == id
-			}
-			if !found {
-				return fmt.Errorf("sentence %d is not found by its word %q", id, term)
-			}
-			break
+// reopenLocked is Reload of a read-only service: it serves the generation
+// now current, if it is not the one serving already.
+func (s *Service) reopenLocked(ctx context.Context) (Report, error) {
+	start := time.Now()
+	rep := Report{Embedded: s.Embedded(), Dir: s.cfg.ContentDir}
+	s.mu.RLock()
+	oldGen := s.gen
+	s.mu.RUnlock()
+	gen, err := index.ReadCurrent(s.cfg.IndexDir)
+	if err != nil {
+		return rep, fmt.Errorf("index at %s is unusable: %w", s.cfg.IndexDir, err)
+	}
+	var ix *index.Index
+	var m index.Meta
+	if gen == oldGen {
+		ix = s.engine.Index()
+		m, _ = index.ReadMeta(gen)
+	} else {
+		ix, m, err = s.openCurrent(ctx)
+		if err != nil {
+			return rep, err
+		}
+		old := s.engine.Swap(ix)
+		rep.Added, rep.Removed, rep.Changed = diff(old.Articles, ix.Articles)
+		if err := old.Close(); err != nil {
+			s.log.Warn("closing the old index", "error", err)
 		}
 	}
-	return nil
+	rep.Articles = len(ix.Articles)
+	rep.Sentences = len(ix.Sents)
+	rep.Failed = m.Failed
+	rep.Generation = m.Dir
+	rep.Took = time.Since(start)
+	s.mu.Lock()
+	s.gen = m.Dir
+	s.failed = m.Failed
+	s.loadedAt = time.Now()
+	s.reloads++
+	s.mu.Unlock()
+	s.log.Info("index reopened", "index", m.Dir, "changed", gen != oldGen, "articles", rep.Articles, "sentences", rep.Sentences)
+	return rep, nil
 }
 
 func diff(old, new []*index.Article) (added, removed, changed []string) {
@@ -314,12 +598,16 @@ var (
 	ErrBadName      = errors.New("the file name must end in .txt or .md and be a plain name")
 	ErrExists       = errors.New("an article file of that name already exists; rename the file or remove the old one first")
 	ErrTooLarge     = errors.New("the file is too large")
+	ErrReadOnly     = errors.New("this server serves a read-only copy of the index: add articles on the server that builds it")
 )
 
 // AddArticle checks a content file sent from the chat, saves it into the
 // content directory (never over an existing file) and reloads. When the
 // check or the reload fails, nothing is left behind.
 func (s *Service) AddArticle(ctx context.Context, name string, data []byte) (Report, error) {
+	if s.cfg.ReadOnly {
+		return Report{}, ErrReadOnly
+	}
 	if s.cfg.ContentDir == "" || s.cfg.Content != nil || s.cfg.Articles != nil {
 		return Report{}, ErrNoContentDir
 	}
