@@ -20,17 +20,21 @@ import (
 type Options struct {
 	// Candidates is how many sentences bleve returns for re-ranking.
 	Candidates int
-	// MinConfidence is the confidence below which the engine abstains.
-	MinConfidence float64
+	// MinConfidence is the confidence below which the engine abstains from
+	// an Arabic question; MinConfidenceEnglish from an English one (English
+	// words reach Arabic text through translations, which match more loosely).
+	MinConfidence        float64
+	MinConfidenceEnglish float64
 	// MaxQuestionRunes caps the analysed question length.
 	MaxQuestionRunes int
 }
 
 // DefaultOptions are the measured defaults.
 var DefaultOptions = Options{
-	Candidates:       60,
-	MinConfidence:    0.45,
-	MaxQuestionRunes: 1000,
+	Candidates:           60,
+	MinConfidence:        0.40,
+	MinConfidenceEnglish: 0.48,
+	MaxQuestionRunes:     1000,
 }
 
 // Engine answers questions over one index generation at a time. Swap
@@ -54,6 +58,9 @@ func NewEngine(ix *index.Index, lex *lexicon.Lexicon, opts Options) *Engine {
 	}
 	if opts.MinConfidence == 0 {
 		opts.MinConfidence = DefaultOptions.MinConfidence
+	}
+	if opts.MinConfidenceEnglish == 0 {
+		opts.MinConfidenceEnglish = DefaultOptions.MinConfidenceEnglish
 	}
 	if opts.MaxQuestionRunes <= 0 {
 		opts.MaxQuestionRunes = DefaultOptions.MaxQuestionRunes
@@ -122,7 +129,8 @@ func (e *Engine) Ask(ctx context.Context, question string, top int) Result {
 		return res
 	}
 	res.Closest = e.closest(ranked, 3)
-	if ranked[0].confidence < e.opts.MinConfidence {
+	minConf := e.minConfidence(res.Lang)
+	if ranked[0].confidence < minConf {
 		return res
 	}
 	res.Answered = true
@@ -131,12 +139,19 @@ func (e *Engine) Ask(ctx context.Context, question string, top int) Result {
 		if len(res.Answers) >= top {
 			break
 		}
-		if c.confidence < e.opts.MinConfidence*0.75 {
+		if c.confidence < minConf*0.75 {
 			break
 		}
 		res.Answers = append(res.Answers, e.answer(c))
 	}
 	return res
+}
+
+func (e *Engine) minConfidence(lang string) float64 {
+	if lang == "en" {
+		return e.opts.MinConfidenceEnglish
+	}
+	return e.opts.MinConfidence
 }
 
 // Ranked is one re-ranked candidate, exported for evaluation tools.
@@ -366,8 +381,8 @@ func resolveTerm(tt *index.TermTable, t term) rterm {
 // English words the lexicon cannot place count less: many are just words
 // the glossary lacks.
 var (
-	oovWeight         = 0.5
-	oovWeightEnglish  = 0.3
+	oovWeight         = 0.8
+	oovWeightEnglish  = 0.8
 	contextConfidence = 0.5
 )
 

@@ -187,13 +187,13 @@ func Evaluate(ctx context.Context, e *Engine, qs []EvalQuestion) EvalReport {
 	var p1, r5, rr, answered, answeredOK, abstained float64
 	for _, q := range qs {
 		start := time.Now()
-		ranked, _ := e.Rank(ctx, q.Question)
+		ranked, lang := e.Rank(ctx, q.Question)
 		r.latencies = append(r.latencies, time.Since(start))
 		conf := 0.0
 		if len(ranked) > 0 {
 			conf = ranked[0].Confidence
 		}
-		isAnswered := conf >= e.opts.MinConfidence
+		isAnswered := conf >= e.minConfidence(lang)
 		r.Questions++
 		if q.Answer == "" {
 			r.Unanswerable++

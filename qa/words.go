@@ -7,13 +7,15 @@ import (
 )
 
 // monthWords are month names, normalised, in both Arabic systems (the
-// Egyptian/Gulf transliterations and the Levantine Syriac names) and the
-// Hijri calendar, plus English: a sentence holding one answers "when".
+// Egyptian/Gulf transliterations and the Levantine Syriac names), plus
+// English and a few time-of-day words: a sentence holding one answers
+// "when". Names that are also common words or first names are left out:
+// the Hijri رجب، صفر، شعبان، رمضان (رجب طيب أردوغان), آب (father), عقد (held).
 var monthWords = setOf(arabic.Normalize(`يناير فبراير مارس أبريل ابريل إبريل مايو يونيو يوليو أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر
-	كانون شباط آذار اذار نيسان أيار ايار حزيران تموز آب اب أيلول ايلول تشرين
-	محرم صفر ربيع جمادى رجب شعبان رمضان شوال القعدة الحجة
+	كانون شباط آذار اذار نيسان أيار ايار حزيران تموز أيلول ايلول تشرين
+	محرم جمادى شوال
 	january february march april may june july august september october november december
-	صباح مساء فجر ظهر عصر ليل منتصف القرن عقد`))
+	صباحا مساء فجرا ظهرا عصرا منتصف القرن`))
 
 // numberWords are Arabic number words, normalised: a sentence holding one
 // answers "how many" even without digits.

@@ -7,14 +7,16 @@ import (
 	"time"
 
 	"github.com/qabot/qabot/bot"
+	"github.com/qabot/qabot/bot/ops"
 	"github.com/qabot/qabot/qa"
 	"github.com/qabot/qabot/qa/service"
 )
 
 // backend adapts the content service to what the bot router needs.
 type backend struct {
-	svc   *service.Service
-	stats func(ctx context.Context, lang string) string // nil: content counters only
+	svc     *service.Service
+	stats   func(ctx context.Context, lang string) string // nil: content counters only
+	metrics *ops.Metrics                                  // nil: not counted
 }
 
 var _ bot.Backend = (*backend)(nil)
@@ -33,11 +35,17 @@ func (b *backend) Sources() []bot.Source {
 
 func (b *backend) Reload(ctx context.Context) (bot.ReloadReport, error) {
 	rep, err := b.svc.Reload(ctx)
+	if b.metrics != nil {
+		b.metrics.Reloaded(err)
+	}
 	return reloadReport(rep), err
 }
 
 func (b *backend) AddArticle(ctx context.Context, name string, data []byte) (bot.ReloadReport, error) {
 	rep, err := b.svc.AddArticle(ctx, name, data)
+	if b.metrics != nil && err == nil {
+		b.metrics.Reloaded(nil) // a successful upload reloaded the content
+	}
 	return reloadReport(rep), err
 }
 

@@ -20,10 +20,11 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	m := NewMain()
-	if err := m.Run(ctx, os.Args[1:]); err != nil {
+	m.Signals = sigs
+	if err := m.Run(context.Background(), os.Args[1:]); err != nil {
 		if errors.Is(err, errUsage) {
 			os.Exit(2)
 		}
@@ -38,13 +39,59 @@ type Main struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
-	// Signals, when set, receives SIGHUP-style reload requests (serve).
+	// Signals, when set, delivers the process's signals. `serve` reloads
+	// on SIGHUP and shuts down gracefully on any other (SIGINT, SIGTERM);
+	// a second one exits at once through Exit. Other subcommands stop
+	// (their context is cancelled) on the first and exit on the second.
 	Signals <-chan os.Signal
+	// Exit ends the process (default os.Exit).
+	Exit func(code int)
 }
 
 // NewMain returns a Main on the process's streams.
 func NewMain() *Main {
-	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Exit: os.Exit}
+}
+
+func (m *Main) exit(code int) {
+	if m.Exit != nil {
+		m.Exit(code)
+		return
+	}
+	os.Exit(code)
+}
+
+// cancelOnSignal returns a context cancelled by the first signal on
+// m.Signals; a second one exits at once. stop ends the watching.
+func (m *Main) cancelOnSignal(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	if m.Signals == nil {
+		return ctx, cancel
+	}
+	done := make(chan struct{})
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		first := true
+		for {
+			select {
+			case <-done:
+				return
+			case <-m.Signals:
+				if first {
+					first = false
+					cancel()
+					continue
+				}
+				m.exit(1)
+			}
+		}
+	}()
+	return ctx, func() {
+		cancel()
+		close(done)
+		<-exited
+	}
 }
 
 var errUsage = errors.New("usage")
@@ -70,6 +117,11 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprint(m.Stderr, usage)
 		return errUsage
+	}
+	if args[0] != "serve" {
+		var stop context.CancelFunc
+		ctx, stop = m.cancelOnSignal(ctx)
+		defer stop()
 	}
 	switch args[0] {
 	case "ask":

@@ -1,0 +1,356 @@
+package qa
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/qa/lexicon"
+	"github.com/qabot/qabot/seeds"
+)
+
+var (
+	seedOnce   sync.Once
+	seedEngine *Engine
+	seedErr    error
+	lexOnce    sync.Once
+	testLex    *lexicon.Lexicon
+)
+
+// glossaryLexicon is the embedded glossary alone: tests must not depend on
+// the dictionaries installed on the machine.
+func glossaryLexicon() *lexicon.Lexicon {
+	lexOnce.Do(func() { testLex, _ = lexicon.Load(nil) })
+	return testLex
+}
+
+func seedIndex(t testing.TB) *Engine {
+	t.Helper()
+	seedOnce.Do(func() {
+		arts, errs := index.LoadDir(seeds.FS)
+		if len(errs) > 0 {
+			seedErr = fmt.Errorf("seed articles: %v", errs)
+			return
+		}
+		ix, err := index.Build(context.Background(), arts, index.BuildOptions{})
+		if err != nil {
+			seedErr = err
+			return
+		}
+		seedEngine = NewEngine(ix, glossaryLexicon(), DefaultOptions)
+	})
+	if seedErr != nil {
+		t.Fatal(seedErr)
+	}
+	return seedEngine
+}
+
+func TestEmirVisit(t *testing.T) {
+	e := seedIndex(t)
+	for _, q := range []string{
+		"متى زار أمير الكويت تركيا؟",
+		"متى زار امير الكويت تركيا", // no hamza
+		"امتى راح الامير تركيا؟",    // Gulf dialect
+		"When did the Emir of Kuwait visit Turkey?",
+	} {
+		res := e.Ask(context.Background(), q, 1)
+		if !res.Answered || len(res.Answers) == 0 {
+			t.Errorf("%s: not answered", q)
+			continue
+		}
+		a := res.Answers[0]
+		if !strings.Contains(a.Quote, "مايو 2024") {
+			t.Errorf("%s: quote %q lacks مايو 2024", q, a.Quote)
+		}
+		if a.Paragraph != 1 || a.Title == "" || a.Source == "" || a.URL == "" || a.Doc != "alqabas-turkey-kuwait-defence" {
+			t.Errorf("%s: citation %+v", q, a)
+		}
+	}
+}
+
+// TestQuotesAreExact checks that every answer quotes the article's text
+// exactly, at the paragraph and sentence it names.
+func TestQuotesAreExact(t *testing.T) {
+	e := seedIndex(t)
+	ix := e.Index()
+	qs, err := ReadQuestionFile("testdata/seed-ar.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range qs {
+		for _, a := range e.Ask(context.Background(), q.Question, 3).Answers {
+			art := ix.Articles[0]
+			p := art.Paragraphs[a.Paragraph-1]
+			if p.Sentences[a.Sentence-1].Text != a.Quote || !strings.Contains(p.Text, a.Quote) {
+				t.Fatalf("%s: quote %q is not paragraph %d sentence %d", q.Question, a.Quote, a.Paragraph, a.Sentence)
+			}
+		}
+	}
+}
+
+// TestSeedQuality guards the measured answer quality on the team's question
+// sets against regressions. The floors sit a little under the numbers the
+// README reports.
+func TestSeedQuality(t *testing.T) {
+	e := seedIndex(t)
+	for _, tc := range []struct {
+		set       string
+		p1        float64
+		answered  float64
+		abstained float64
+	}{
+		{"testdata/seed-ar.jsonl", 0.80, 0.90, 0.25},
+		{"testdata/seed-en.jsonl", 0.75, 0.90, 0.10},
+	} {
+		qs, err := ReadQuestionFile(tc.set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := Evaluate(context.Background(), e, qs)
+		t.Logf("%s: P@1 %.3f R@5 %.3f answered %.3f abstained %.3f", tc.set, r.P1, r.R5, r.Answered, r.Abstained)
+		if r.P1 < tc.p1 || r.Answered < tc.answered || r.Abstained < tc.abstained {
+			t.Errorf("%s: P@1 %.3f (floor %.2f), answered %.3f (floor %.2f), abstained %.3f (floor %.2f)",
+				tc.set, r.P1, tc.p1, r.Answered, tc.answered, r.Abstained, tc.abstained)
+		}
+		if r.Answerable < 40 || r.Unanswerable < 10 {
+			t.Errorf("%s: %d answerable and %d unanswerable questions; the set needs at least 40 and 10", tc.set, r.Answerable, r.Unanswerable)
+		}
+	}
+}
+
+// TestXQuAD measures the shared XQuAD dev half when it is there (a clone
+// without ../shared skips).
+func TestXQuAD(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	const dir = "../../shared/xquad-dev/"
+	if _, err := os.Stat(dir + "xquad-dev.ar.json"); err != nil {
+		t.Skip("no ../shared/xquad-dev")
+	}
+	for _, tc := range []struct {
+		name, questions, contexts string
+		p1, r5                    float64
+	}{
+		{"arabic", "xquad-dev.ar.json", "", 0.74, 0.89},
+		{"english", "xquad-dev.en.json", "xquad-dev.ar.json", 0.48, 0.70},
+	} {
+		ctxFile := ""
+		if tc.contexts != "" {
+			ctxFile = dir + tc.contexts
+		}
+		arts, qs, err := ReadXQuAD(dir+tc.questions, ctxFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix, err := index.Build(context.Background(), arts, index.BuildOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// the glossary alone: the floors must hold without dictionaries
+		r := Evaluate(context.Background(), NewEngine(ix, glossaryLexicon(), DefaultOptions), qs)
+		ix.Close()
+		t.Logf("%s: P@1 %.3f R@5 %.3f MRR %.3f p50 %s", tc.name, r.P1, r.R5, r.MRR, r.LatencyP50)
+		if r.P1 < tc.p1 || r.R5 < tc.r5 {
+			t.Errorf("%s: P@1 %.3f R@5 %.3f, floors %.2f / %.2f", tc.name, r.P1, r.R5, tc.p1, tc.r5)
+		}
+	}
+}
+
+// TestBadInput: nothing a user types breaks the engine or gets a random
+// sentence.
+func TestBadInput(t *testing.T) {
+	e := seedIndex(t)
+	for _, q := range []string{
+		"", "   ", "؟؟؟", "* ? : + - /", "title:تركيا", "+تركيا -الكويت", "/.*/", "\xff\xfe\xfd",
+		"<b>تركيا</b> & @everyone", strings.Repeat("تركيا ", 5000), "\x00\x01\x02",
+		"ما ما ما هل هل", "the of and", "🙂🙂🙂",
+	} {
+		res := e.Ask(context.Background(), q, 3)
+		if !utf8.ValidString(res.Question) {
+			t.Errorf("%q: question not valid UTF-8 in the result", q)
+		}
+		if q == "" || q == "   " || q == "؟؟؟" || q == "* ? : + - /" || q == "ما ما ما هل هل" || q == "the of and" || q == "🙂🙂🙂" || q == "\x00\x01\x02" {
+			if res.Answered {
+				t.Errorf("%q answered with %q", q, res.Answers[0].Quote)
+			}
+		}
+	}
+}
+
+func TestDetectLang(t *testing.T) {
+	for in, want := range map[string]string{
+		"متى زار الأمير تركيا؟":           "ar",
+		"When did the Emir visit Turkey?": "en",
+		"FIEP متى انضم الحرس":             "ar",
+		"2024":                            "ar",
+		"what is الحرس الوطني":            "ar",
+	} {
+		if got := DetectLang(in); got != want {
+			t.Errorf("DetectLang(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestQuestionTypes checks the question types of Arabic (MSA and dialect)
+// and English questions.
+func TestQuestionTypes(t *testing.T) {
+	for q, want := range map[string]QType{
+		"متى زار الأمير تركيا؟":               QWhen,
+		"امتى وقعوا البروتوكول":               QWhen,
+		"في أي عام انضم الحرس الوطني؟":        QWhen,
+		"كم عدد الاتفاقيات؟":                  QHowMany,
+		"ما عدد الدورات؟":                     QHowMany,
+		"وين انعقدت القمة؟":                   QWhere,
+		"من هي السفيرة التركية؟":              QWho,
+		"منو السفيرة؟":                        QWho,
+		"ليش وقعوا البروتوكول؟":               QWhy,
+		"شلون يقيمون التدريبات؟":              QHow,
+		"When did the Emir visit Turkey?":     QWhen,
+		"How many courses were run?":          QHowMany,
+		"Where was the summit held?":          QWhere,
+		"Who is the ambassador?":              QWho,
+		"which year did the guard join FIEP?": QWhen,
+	} {
+		var pq parsedQuery
+		if DetectLang(q) == "en" {
+			pq = parseEnglish(q, glossaryLexicon())
+		} else {
+			pq = parseArabic(q)
+		}
+		if pq.Type != want {
+			t.Errorf("%s: type %q, want %q", q, pq.Type, want)
+		}
+	}
+}
+
+// FuzzAsk: any question leaves the engine standing, and every answer is a
+// sentence of the article, exactly.
+func FuzzAsk(f *testing.F) {
+	for _, s := range []string{"متى زار أمير الكويت تركيا؟", "Who is the ambassador?", "* ? : + -", "\xff", "كم"} {
+		f.Add(s)
+	}
+	e := seedIndex(f)
+	ix := e.Index()
+	f.Fuzz(func(t *testing.T, q string) {
+		res := e.Ask(context.Background(), q, 3)
+		for _, a := range res.Answers {
+			p := ix.Articles[0].Paragraphs[a.Paragraph-1]
+			if p.Sentences[a.Sentence-1].Text != a.Quote {
+				t.Fatalf("quote %q is not the article's sentence", a.Quote)
+			}
+		}
+	})
+}
+
+// BenchmarkAskSeed is one question over the seed article.
+func BenchmarkAskSeed(b *testing.B) {
+	e := seedIndex(b)
+	for _, q := range []string{"متى زار أمير الكويت تركيا؟", "When did the Emir of Kuwait visit Turkey?"} {
+		name := "ar"
+		if DetectLang(q) == "en" {
+			name = "en"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				e.Ask(context.Background(), q, 1)
+			}
+		})
+	}
+}
+
+// syntheticCorpus makes n sentences of Arabic-like text: words of the seed
+// article mixed with generated words, so the vocabulary grows with the
+// corpus as real news does.
+func syntheticCorpus(tb testing.TB, nArticles, perArticle int) []*index.Article {
+	tb.Helper()
+	arts, _ := index.LoadDir(seeds.FS)
+	var base []string
+	for _, p := range arts[0].Paragraphs {
+		base = append(base, index.Tokenize(p.Text)...)
+	}
+	letters := []rune("ابتثجحخدذرزسشصضطظعغفقكلمنهوي")
+	rng := rand.New(rand.NewSource(1))
+	word := func() string {
+		if rng.Intn(3) > 0 {
+			return base[rng.Intn(len(base))]
+		}
+		n := 3 + rng.Intn(5)
+		rs := make([]rune, n)
+		for i := range rs {
+			rs[i] = letters[rng.Intn(len(letters))]
+		}
+		return string(rs)
+	}
+	var out []*index.Article
+	for a := 0; a < nArticles; a++ {
+		var body strings.Builder
+		for s := 0; s < perArticle; s++ {
+			n := 12 + rng.Intn(20)
+			for w := 0; w < n; w++ {
+				if w > 0 {
+					body.WriteByte(' ')
+				}
+				body.WriteString(word())
+			}
+			body.WriteString(".")
+			if s%5 == 4 {
+				body.WriteString("\n\n")
+			} else {
+				body.WriteByte(' ')
+			}
+		}
+		art, err := index.ParseArticle(fmt.Sprintf("gen/%04d.txt", a), []byte(body.String()))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, art)
+	}
+	return out
+}
+
+// BenchmarkAsk100k is one question over 100,000 generated sentences.
+func BenchmarkAsk100k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("short")
+	}
+	arts := syntheticCorpus(b, 2000, 50)
+	ix, err := index.Build(context.Background(), arts, index.BuildOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	b.Logf("%d sentences, built in %s (%.0f sentences/s)", len(ix.Sents), ix.Took, float64(len(ix.Sents))/ix.Took.Seconds())
+	e := NewEngine(ix, glossaryLexicon(), DefaultOptions)
+	qs, _ := ReadQuestionFile("testdata/seed-ar.jsonl")
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		e.Ask(context.Background(), qs[i%len(qs)].Question, 1)
+		i++
+	}
+}
+
+// BenchmarkBuild100k builds the index of 100,000 generated sentences.
+func BenchmarkBuild100k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("short")
+	}
+	arts := syntheticCorpus(b, 2000, 50)
+	b.ReportAllocs()
+	for b.Loop() {
+		ix, err := index.Build(context.Background(), arts, index.BuildOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(len(ix.Sents))/ix.Took.Seconds(), "sentences/s")
+		ix.Close()
+	}
+}
