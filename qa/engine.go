@@ -11,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/index/arabic"
 	"github.com/qabot/qabot/qa/lexicon"
 )
 
@@ -47,7 +48,7 @@ type Engine struct {
 	mu    sync.RWMutex // Ask holds it for reading; Swap for writing
 	ix    *index.Index
 	names nameMatcher
-	fuzzy *fuzzyTerms
+	terms *termInfo
 }
 
 // NewEngine returns an engine over ix. lex may be nil (Arabic questions
@@ -66,7 +67,7 @@ func NewEngine(ix *index.Index, lex *lexicon.Lexicon, opts Options) *Engine {
 		opts.MaxQuestionRunes = DefaultOptions.MaxQuestionRunes
 	}
 	e := &Engine{opts: opts, lex: lex}
-	e.ix, e.names, e.fuzzy = ix, newNames(ix), newFuzzyTerms(ix)
+	e.ix, e.names, e.terms = ix, newNames(ix), newTermInfo(ix)
 	return e
 }
 
@@ -90,10 +91,10 @@ func newNames(ix *index.Index) nameMatcher {
 // question uses it any more: the caller closes it.
 func (e *Engine) Swap(ix *index.Index) *index.Index {
 	// built before taking the lock: questions keep flowing
-	names, fuzzy := newNames(ix), newFuzzyTerms(ix)
+	names, terms := newNames(ix), newTermInfo(ix)
 	e.mu.Lock()
 	old := e.ix
-	e.ix, e.names, e.fuzzy = ix, names, fuzzy
+	e.ix, e.names, e.terms = ix, names, terms
 	e.mu.Unlock()
 	return old
 }
@@ -237,7 +238,7 @@ func (e *Engine) rank(ctx context.Context, q, lang string) ([]candidate, *resolv
 	if err != nil || len(hits) == 0 {
 		return nil, rq
 	}
-	return rerank(e.ix, rq, hits, e.fuzzy), rq
+	return rerank(e.ix, rq, hits, e.terms), rq
 }
 
 // addReverse gives Arabic concepts English alternatives when the index holds
@@ -267,6 +268,7 @@ func scale(alts []alt, w float64) []alt {
 // resolved is a parsed query tied to one index: term ids known, unknown
 // alternatives dropped, names transliterated, concept weights set.
 type resolved struct {
+	exactIDs map[uint32]bool // exact term ids of the question's own words
 	lang     string
 	qtype    QType
 	concepts []rconcept
@@ -300,7 +302,7 @@ const maxAlts = 12
 func (e *Engine) resolve(pq parsedQuery) *resolved {
 	tt := e.ix.Terms
 	n := float64(tt.N())
-	rq := &resolved{lang: pq.Lang, qtype: pq.Type}
+	rq := &resolved{lang: pq.Lang, qtype: pq.Type, exactIDs: map[uint32]bool{}}
 	maxIDF := math.Log(1 + n)
 	for _, c := range pq.Concepts {
 		text := c.Text
@@ -314,6 +316,9 @@ func (e *Engine) resolve(pq parsedQuery) *resolved {
 			}
 		}
 		rc := rconcept{text: text, number: c.Number}
+		if id, ok := tt.ID('e', arabic.Normalize(text)); ok {
+			rq.exactIDs[id] = true
+		}
 		if pq.Lang == "ar" && !c.Number {
 			rc.fuzzy = index.ArabicForms(text).Exact
 		}
@@ -407,7 +412,7 @@ func buildQuery(rq *resolved) query.Query {
 		for _, a := range c.alts {
 			w := a.weight * comp * c.weight
 			if len(a.terms) == 1 {
-				leaves = append(leaves, termLeaves(a.terms[0], w)...)
+				leaves = append(leaves, termLeaves(a.terms[0], w, rq.lang == "ar")...)
 				continue
 			}
 			var must []query.Query
@@ -436,7 +441,11 @@ func buildQuery(rq *resolved) query.Query {
 	return query.NewDisjunctionQuery(groups)
 }
 
-func termLeaves(t rterm, w float64) []query.Query {
+// termLeaves are the bleve term queries of one term across the fields. The
+// n-gram field serves the asker's own Arabic words (their spelling and
+// morphology may be off); translations from the lexicon are well-formed
+// words and skip it, which keeps English queries small.
+func termLeaves(t rterm, w float64, ngrams bool) []query.Query {
 	if t.english {
 		tq := query.NewTermQuery(t.forms.Light)
 		tq.SetField(index.FieldEnglish)
@@ -462,7 +471,7 @@ func termLeaves(t rterm, w float64) []query.Query {
 	if t.sn != 0 {
 		add(index.FieldSnow, t.forms.Snow, boostSnow)
 	}
-	if utf8.RuneCountInString(t.forms.Exact) >= 4 {
+	if ngrams && utf8.RuneCountInString(t.forms.Exact) >= 4 {
 		grams := index.Ngrams(t.forms.Exact)
 		for _, g := range grams {
 			add(index.FieldNgram, g, boostNgram/float64(len(grams)))

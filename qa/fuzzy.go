@@ -7,18 +7,47 @@ import (
 	"github.com/qabot/qabot/index/arabic"
 )
 
-// fuzzyTerms lets the re-ranker match spelling variants that no stemmer
-// joins — names transliterated two ways (لافوزييه / لافوازييه, أنطاليا /
-// انطاليه) — by the overlap of their letter trigrams.
-type fuzzyTerms struct {
-	exact []string // term id → exact form
+// termInfo is what the re-ranker knows about each term of one index
+// generation, computed once when the generation is swapped in: its text
+// (for fuzzy matching of spelling variants no stemmer joins — names
+// transliterated two ways, لافوزييه / لافوازييه) and whether it is a date
+// or a number (for the question type).
+type termInfo struct {
+	exact    []string // term id → exact form
+	flags    []uint8  // term id → flagDate | flagNumber
+	stripped []string // term id → exact form without proclitics, "" when shorter than minFuzzyRunes
+	first    []rune   // term id → first letter of stripped
+	runes    []uint8  // term id → rune count of stripped (capped at 255)
 }
 
-func newFuzzyTerms(ix *index.Index) *fuzzyTerms {
+const (
+	flagDate   uint8 = 1 << iota // a year (1000–2100) or a month name
+	flagNumber                   // digits or a number word
+)
+
+func newTermInfo(ix *index.Index) *termInfo {
 	if ix == nil {
 		return nil
 	}
-	return &fuzzyTerms{exact: ix.Terms.TermStrings()}
+	ti := &termInfo{exact: ix.Terms.TermStrings()}
+	ti.flags = make([]uint8, len(ti.exact))
+	ti.stripped = make([]string, len(ti.exact))
+	ti.first = make([]rune, len(ti.exact))
+	ti.runes = make([]uint8, len(ti.exact))
+	for id, t := range ti.exact {
+		if st := arabic.StripProclitics(t); utf8.RuneCountInString(st) >= minFuzzyRunes {
+			ti.stripped[id] = st
+			ti.first[id], _ = utf8.DecodeRuneInString(st)
+			ti.runes[id] = uint8(min(255, utf8.RuneCountInString(st)))
+		}
+		if isDateToken(t) {
+			ti.flags[id] |= flagDate
+		}
+		if isNumber(foldDigits(t)) || numberWords[normalizeWord(t)] {
+			ti.flags[id] |= flagNumber
+		}
+	}
+	return ti
 }
 
 // minFuzzyRunes is the shortest word matched fuzzily: shorter words share
@@ -32,7 +61,7 @@ var fuzzyMatch = 0.6
 // match returns the best Dice overlap (at least 0.6) of word's trigrams
 // with those of a sentence word of similar length and the same first
 // letter, and that word's position.
-func (f *fuzzyTerms) match(word string, words []index.Word) (float64, int) {
+func (f *termInfo) match(word string, words []index.Word) (float64, int) {
 	if f == nil {
 		return 0, 0
 	}
@@ -45,15 +74,12 @@ func (f *fuzzyTerms) match(word string, words []index.Word) (float64, int) {
 	var grams []string
 	best, bestPos := 0.0, 0
 	for p, sw := range words {
-		if int(sw.Exact) >= len(f.exact) {
+		id := int(sw.Exact)
+		if id >= len(f.stripped) || f.stripped[id] == "" || f.first[id] != first {
 			continue
 		}
-		cand := arabic.StripProclitics(f.exact[sw.Exact])
-		cn := utf8.RuneCountInString(cand)
-		if cn < minFuzzyRunes || cn-n > 2 || n-cn > 2 || cand == w {
-			continue
-		}
-		if r, _ := utf8.DecodeRuneInString(cand); r != first {
+		cand, cn := f.stripped[id], int(f.runes[id])
+		if cn-n > 2 || n-cn > 2 || cand == w {
 			continue
 		}
 		if grams == nil {

@@ -82,7 +82,7 @@ var (
 // of the question's concepts, their proximity, the paragraph as context, the
 // question type, and whether the sentence holds anything beyond the
 // question's own words.
-func rerank(ix *index.Index, rq *resolved, hits []index.Hit, fz *fuzzyTerms) []candidate {
+func rerank(ix *index.Index, rq *resolved, hits []index.Hit, fz *termInfo) []candidate {
 	maxB := hits[0].Score
 	for _, h := range hits {
 		maxB = math.Max(maxB, h.Score)
@@ -172,7 +172,7 @@ func rerank(ix *index.Index, rq *resolved, hits []index.Hit, fz *fuzzyTerms) []c
 		words := ix.Terms.Words(h.ID)
 		c.f[fLength] = 1 / (1 + float64(len(words))/20)
 		c.f[fNovel] = novelty(words, own)
-		c.f[fType], c.f[fTypeNear] = typeMatch(ix, rq, h.ID, positions)
+		c.f[fType], c.f[fTypeNear] = typeMatch(ix, rq, h.ID, positions, fz)
 		c.score = c.f.dot(&rankWeights)
 		c.confidence = c.coverage + contextConfidence*c.context
 		cands = append(cands, c)
@@ -193,7 +193,7 @@ type strength struct {
 
 // conceptStrengths says, for each concept, how well the sentence holds it
 // (0 to 1, times the alternative's weight) and where.
-func conceptStrengths(ix *index.Index, rq *resolved, id int, fz *fuzzyTerms) []strength {
+func conceptStrengths(ix *index.Index, rq *resolved, id int, fz *termInfo) []strength {
 	words := ix.Terms.Words(id)
 	trans := ix.Terms.TranslationWords(id)
 	out := make([]strength, len(rq.concepts))
@@ -278,7 +278,7 @@ type paraInfo struct {
 	n     int
 }
 
-func paragraphInfo(ix *index.Index, rq *resolved, id int, fz *fuzzyTerms) paraInfo {
+func paragraphInfo(ix *index.Index, rq *resolved, id int, fz *termInfo) paraInfo {
 	ref := ix.Sents[id]
 	para := ix.Articles[ref.Art].Paragraphs[ref.Para]
 	pi := paraInfo{best: make([]float64, len(rq.concepts)), count: make([]int, len(rq.concepts)), n: len(para.Sentences)}
@@ -341,34 +341,31 @@ func novelty(words []index.Word, own []strength) float64 {
 }
 
 // typeMatch says whether a sentence holds the kind of thing the question
-// asks for — a date for "when", a number for "how many" — and whether it
-// sits within a few words of a matched question word.
-func typeMatch(ix *index.Index, rq *resolved, id int, matchedPos []int) (has, near float64) {
-	var want func(tok string) bool
+// asks for — a date for "when", a number for "how many" — that the question
+// does not hold itself, and whether it sits within a few words of a matched
+// question word. It reads the term table's flags: no text is analysed.
+func typeMatch(ix *index.Index, rq *resolved, id int, matchedPos []int, ti *termInfo) (has, near float64) {
+	var want uint8
 	switch rq.qtype {
-
 	case QWhen:
-		want = func(tok string) bool { return isDateToken(tok) && !questionHas(rq, tok) }
+		want = flagDate
 	case QHowMany:
-		want = func(tok string) bool { return isNewNumber(tok, rq) }
+		want = flagNumber
 	default:
 		return 0, 0
 	}
-	_, _, s := ix.Lookup(id)
-	// positions here count every token; matchedPos counts content words
-	// only, so "near" is measured loosely (within 4 of either scale)
-	pos := 0
-	for _, tok := range index.Tokenize(s.Text) {
-		if index.ArabicForms(tok).Exact != "" || isNumber(foldDigits(tok)) {
-			pos++
-		}
-		if !want(tok) {
+	if ti == nil {
+		return 0, 0
+	}
+	for pos, w := range ix.Terms.Words(id) {
+		if int(w.Exact) >= len(ti.flags) || ti.flags[w.Exact]&want == 0 || rq.exactIDs[w.Exact] {
 			continue
 		}
 		has = 1
 		for _, p := range matchedPos {
-			if d := p - (pos - 1); d >= -4 && d <= 4 {
+			if d := p - pos; d >= -4 && d <= 4 {
 				near = 1
+				return has, near
 			}
 		}
 	}
@@ -383,24 +380,4 @@ func isDateToken(tok string) bool {
 		}
 	}
 	return monthWords[normalizeWord(tok)]
-}
-
-func isNewNumber(tok string, rq *resolved) bool {
-	n := foldDigits(tok)
-	if isNumber(n) && !questionHas(rq, n) {
-		return true
-	}
-	return numberWords[normalizeWord(tok)]
-}
-
-// questionHas says whether the question itself holds a number or word: a
-// year the question names is no answer to "when".
-func questionHas(rq *resolved, tok string) bool {
-	n := normalizeWord(foldDigits(tok))
-	for _, c := range rq.concepts {
-		if normalizeWord(foldDigits(c.text)) == n {
-			return true
-		}
-	}
-	return false
 }

@@ -183,47 +183,54 @@ func (s *Service) unusable(where string, err error) {
 }
 
 // tryOpen opens the current generation of the index directory when it was
-// built from content of the given hash by this format. quiet: log nothing.
-func (s *Service) tryOpen(ctx context.Context, hash string, quiet bool) (*index.Index, index.Meta, bool) {
+// built by this format from content of the hash that hash returns (it is
+// called after the generation is opened, so that hashing the content and
+// opening the index overlap). quiet: log nothing. The error is hash's.
+func (s *Service) tryOpen(ctx context.Context, hash func() (string, error), quiet bool) (*index.Index, index.Meta, bool, error) {
 	dir := s.cfg.IndexDir
 	info := func(msg string, args ...any) {
 		if !quiet {
 			s.log.Info(msg, args...)
 		}
 	}
+	unusable := func(where string, err error) {
+		if !quiet {
+			s.unusable(where, err)
+		}
+	}
 	gen, err := index.ReadCurrent(dir)
 	if errors.Is(err, index.ErrNoCurrent) {
 		info("no index in "+dir+" yet; building", "index", dir)
-		return nil, index.Meta{}, false
+		return nil, index.Meta{}, false, nil
 	}
 	if err != nil {
-		if !quiet {
-			s.unusable(dir, err)
-		}
-		return nil, index.Meta{}, false
+		unusable(dir, err)
+		return nil, index.Meta{}, false, nil
 	}
 	m, err := index.ReadMeta(gen)
+	if err != nil {
+		unusable(gen, err)
+		return nil, m, false, nil
+	}
+	if m.Format != index.FormatVersion {
+		info(fmt.Sprintf("index at %s is of format %d, this program uses %d; rebuilding", gen, m.Format, index.FormatVersion), "index", gen)
+		return nil, m, false, nil
+	}
+	ix, m2, openErr := index.OpenGeneration(ctx, gen)
+	h, err := hash()
 	switch {
 	case err != nil:
-		if !quiet {
-			s.unusable(gen, err)
-		}
-		return nil, m, false
-	case m.Format != index.FormatVersion:
-		info(fmt.Sprintf("index at %s is of format %d, this program uses %d; rebuilding", gen, m.Format, index.FormatVersion), "index", gen)
-		return nil, m, false
-	case m.ContentHash != hash:
+	case m.ContentHash != h:
 		info(fmt.Sprintf("content changed since the index at %s was built; rebuilding", gen), "index", gen)
-		return nil, m, false
+	case openErr != nil:
+		unusable(gen, openErr)
+	default:
+		return ix, m2, true, nil
 	}
-	ix, m, err := index.OpenGeneration(ctx, gen)
-	if err != nil {
-		if !quiet {
-			s.unusable(gen, err)
-		}
-		return nil, m, false
+	if openErr == nil {
+		ix.Close()
 	}
-	return ix, m, true
+	return nil, m, false, err
 }
 
 // openOrBuild serves the current generation when it matches the content,
@@ -235,11 +242,19 @@ func (s *Service) openOrBuild(ctx context.Context) (*index.Index, index.Meta, er
 	}
 	dir := s.cfg.IndexDir
 	fsys := s.contentFS()
-	hash, err := index.ContentHash(fsys)
+	hash := sync.OnceValues(func() (string, error) {
+		h, err := index.ContentHash(fsys)
+		if err != nil {
+			err = fmt.Errorf("content: %w", err)
+		}
+		return h, err
+	})
+	go hash()
+	ix, m, ok, err := s.tryOpen(ctx, hash, false)
 	if err != nil {
-		return nil, index.Meta{}, fmt.Errorf("content: %w", err)
+		return nil, m, err
 	}
-	if ix, m, ok := s.tryOpen(ctx, hash, false); ok {
+	if ok {
 		// Clean up after a crash, unless another process is building now
 		// (it cleans up itself).
 		lctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
@@ -256,13 +271,13 @@ func (s *Service) openOrBuild(ctx context.Context) (*index.Index, index.Meta, er
 	}
 	defer unlock()
 	// Another process may have built it while we waited for the lock.
-	if ix, m, ok := s.tryOpen(ctx, hash, true); ok {
+	if ix, m, ok, _ := s.tryOpen(ctx, hash, true); ok {
 		s.removeStale(m.Dir)
 		return ix, m, nil
 	}
 	s.removeStale()
-	arts, failed, hash := index.LoadDirHashed(fsys)
-	ix, m, err := s.buildGeneration(ctx, arts, failed, hash)
+	arts, failed, h := index.LoadDirHashed(fsys)
+	ix, m, err = s.buildGeneration(ctx, arts, failed, h)
 	if err != nil {
 		return nil, m, err
 	}
@@ -652,4 +667,66 @@ func (s *Service) AddArticle(ctx context.Context, name string, data []byte) (Rep
 		return rep, err
 	}
 	return rep, nil
+}
+
+// IndexStatus describes an index directory and how it stands to the
+// content.
+type IndexStatus struct {
+	Dir     string
+	Current string     // the current generation's directory; "" when there is none
+	Meta    index.Meta // the current generation's meta (zero when unreadable)
+	// Problem says why the current generation cannot be served (nil when it
+	// can): no CURRENT, an unreadable one, or a generation that does not
+	// open or check.
+	Problem error
+	// ContentHash is the hash of the content now ("" with ReadOnly: the
+	// content is not read); UpToDate reports whether the current generation
+	// was built from it by this program's format.
+	ContentHash string
+	UpToDate    bool
+	// Others are the other generations: leftovers the next start or build
+	// of a writer removes.
+	Others []string
+}
+
+// Status reports on the index directory of cfg without changing anything:
+// it reads CURRENT, opens that generation read-only and checks it, and
+// hashes the content (unless cfg.ReadOnly). The error is for a missing
+// IndexDir or content directory; problems of the index are in Problem.
+func Status(ctx context.Context, cfg Config) (IndexStatus, error) {
+	st := IndexStatus{Dir: cfg.IndexDir}
+	if cfg.IndexDir == "" {
+		return st, errors.New("no index directory is configured ([index] dir)")
+	}
+	s := &Service{cfg: cfg}
+	if !cfg.ReadOnly {
+		if err := s.checkContentDir(); err != nil {
+			return st, err
+		}
+		h, err := index.ContentHash(s.contentFS())
+		if err != nil {
+			return st, fmt.Errorf("content: %w", err)
+		}
+		st.ContentHash = h
+	}
+	gens, err := index.Generations(cfg.IndexDir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return st, err
+	}
+	st.Current, st.Problem = index.ReadCurrent(cfg.IndexDir)
+	for _, g := range gens {
+		if g != st.Current {
+			st.Others = append(st.Others, g)
+		}
+	}
+	if st.Problem != nil {
+		return st, nil
+	}
+	ix, m, err := index.OpenGeneration(ctx, st.Current)
+	st.Meta, st.Problem = m, err
+	if err == nil {
+		ix.Close()
+	}
+	st.UpToDate = st.Problem == nil && m.Format == index.FormatVersion && m.ContentHash == st.ContentHash
+	return st, nil
 }
