@@ -54,6 +54,11 @@ type RouterConfig struct {
 
 	// Feedback receives the 👍/👎 votes (default: a MemoryFeedback).
 	Feedback FeedbackSink
+	// QuestionLog, when set, is told about every question the backend was
+	// asked, answered or not (not about commands such as /help).
+	QuestionLog QuestionLog
+	// Metrics, when set, counts questions, latencies and rate limiting.
+	Metrics Metrics
 	// Now is the clock, for tests (default time.Now).
 	Now func() time.Time
 }
@@ -318,12 +323,18 @@ func (r *Router) limit(m *Message, lang string) ([]Reply, bool) {
 	switch r.lim.take(r.userKey(m), r.chatKey(m), r.cfg.Now()) {
 	case limitNotice:
 		r.log.Info("rate limited", "platform", m.Platform, "chat", m.ChatID, "user", m.UserID)
+		if r.cfg.Metrics != nil {
+			r.cfg.Metrics.RateLimited(m.Platform)
+		}
 		if m.Callback != nil {
 			return []Reply{{Lang: lang, Toast: msgs(lang).SlowDown}}, true
 		}
 		return []Reply{{Lang: lang, Text: msgs(lang).SlowDown, ReplyTo: m.MessageID}}, true
 	case limitSilent:
 		r.log.Debug("rate limited, silent", "platform", m.Platform, "chat", m.ChatID, "user", m.UserID)
+		if r.cfg.Metrics != nil {
+			r.cfg.Metrics.RateLimited(m.Platform)
+		}
 		return nil, true
 	}
 	return nil, false
@@ -383,17 +394,25 @@ func (r *Router) ask(ctx context.Context, m *Message, q string, badUTF8 bool, la
 	}
 	start := r.cfg.Now()
 	res := r.b.Ask(ctx, q, r.cfg.FetchAnswers)
+	took := r.cfg.Now().Sub(start)
 	if res.Lang == "ar" || res.Lang == "en" {
 		lang = res.Lang
 	}
 	t = msgs(lang)
+	answered := res.Answered && len(res.Answers) > 0
 	r.log.Info("answered", "platform", m.Platform, "chat", m.ChatID, "msg", m.MessageID,
-		"lang", lang, "answered", res.Answered, "answers", len(res.Answers), "took", r.cfg.Now().Sub(start))
+		"lang", lang, "answered", answered, "answers", len(res.Answers), "took", took)
+	ev := QuestionEvent{Time: start, Platform: m.Platform, ChatID: m.ChatID, UserID: m.UserID,
+		Private: m.ChatKind == Private, Question: q, Lang: lang, Answered: answered, Latency: took}
+	if answered {
+		ev.TopDoc = res.Answers[0].Doc
+	}
+	defer func() { r.record(ctx, ev) }()
 	var note string
 	if badUTF8 {
 		note = t.InvalidUTF8
 	}
-	if !res.Answered || len(res.Answers) == 0 {
+	if !answered {
 		var b strings.Builder
 		if note != "" {
 			b.WriteString(note + "\n\n")
@@ -420,10 +439,26 @@ func (r *Router) ask(ctx context.Context, m *Message, q string, badUTF8 bool, la
 	}
 	p := &page{result: res, start: 0, end: min(r.cfg.TopAnswers, len(res.Answers)),
 		replyTo: m.MessageID, lang: lang, votes: map[string]bool{}}
-	r.pages.add(p)
+	ev.Key = r.pages.add(p)
 	rep := r.pageReply(p)
 	rep.Text = note
 	return []Reply{rep}
+}
+
+// record hands one question to the Metrics and the QuestionLog. A panic in
+// either is logged and does not cost the asker the answer.
+func (r *Router) record(ctx context.Context, ev QuestionEvent) {
+	defer func() {
+		if v := recover(); v != nil {
+			r.log.Error("panic in the question log or metrics", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		}
+	}()
+	if r.cfg.Metrics != nil {
+		r.cfg.Metrics.ObserveQuestion(ev.Platform, ev.Lang, ev.Answered, ev.Latency)
+	}
+	if r.cfg.QuestionLog != nil {
+		r.cfg.QuestionLog.LogQuestion(ctx, ev)
+	}
 }
 
 // pageReply renders a page's answers with its buttons.

@@ -75,6 +75,13 @@ type Options struct {
 	// interaction is acknowledged with a deferred response. Default 1.5 s;
 	// at most 2.5 s (Discord allows 3 s).
 	DeferAfter time.Duration
+	// OnReconnect, when set, is called each time the gateway session is
+	// open again after it was lost. It must not block.
+	OnReconnect func()
+	// DrainTimeout is how long, once Run's context is done, the handlers
+	// already running may go on and send their replies (no new events are
+	// taken meanwhile). Zero: they are cancelled at once.
+	DrainTimeout time.Duration
 }
 
 const (
@@ -232,8 +239,15 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// Handlers run under handlerCtx: runCtx itself, or, with a drain
+	// timeout, a context that outlives it until the drain is over.
+	handlerCtx, cancelHandlers := runCtx, context.CancelFunc(func() {})
+	if a.opts.DrainTimeout > 0 {
+		handlerCtx, cancelHandlers = context.WithCancel(context.WithoutCancel(runCtx))
+	}
+	defer cancelHandlers()
 	a.mu.Lock()
-	a.runCtx, a.h = runCtx, h
+	a.runCtx, a.h = handlerCtx, h
 	a.mu.Unlock()
 
 	removers := []func(){
@@ -271,6 +285,10 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	if cerr := a.s.Close(); cerr != nil {
 		a.log.Debug("discord: close", "err", cerr)
 	}
+	if a.opts.DrainTimeout > 0 {
+		a.drain(a.opts.DrainTimeout)
+	}
+	cancelHandlers()
 	a.stop() // abort REST calls still in flight
 	a.wg.Wait()
 	close(done)
@@ -288,16 +306,39 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	return err
 }
 
+// drain waits up to d for the event handlers in flight to finish.
+func (a *Adapter) drain(d time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		a.wg.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		a.log.Warn("discord: handlers still running after the drain timeout; cancelling them", "timeout", d)
+	}
+}
+
 // serve opens the gateway session and reopens it whenever it drops, until
 // ctx is done.
 func (a *Adapter) serve(ctx context.Context) error {
 	backoff := time.Second
 	everConnected := false
+	lost := false // the session dropped since it was last open
 	for {
 		err := a.s.Open()
 		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
 			everConnected = true
 			backoff = time.Second
+			if lost {
+				lost = false
+				if a.opts.OnReconnect != nil {
+					a.opts.OnReconnect()
+				}
+			}
 			select {
 			case <-ctx.Done():
 				return nil
@@ -306,6 +347,7 @@ func (a *Adapter) serve(ctx context.Context) error {
 					return nil
 				}
 				a.log.Info("discord: gateway connection lost; reconnecting")
+				lost = true
 				continue
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -663,7 +664,11 @@ func TestButtonPress(t *testing.T) {
 
 func TestGatewayDropRecovered(t *testing.T) {
 	h := newRecorder(canned)
-	r := start(t, Options{}, h)
+	var reconnects atomic.Int32
+	r := start(t, Options{OnReconnect: func() { reconnects.Add(1) }}, h)
+	if n := reconnects.Load(); n != 0 {
+		t.Errorf("reconnects at start = %d", n)
+	}
 	r.srv.DropConnection()
 	deadline := time.Now().Add(wait)
 	for r.srv.Resumes() < 1 {
@@ -695,6 +700,40 @@ func TestGatewayDropRecovered(t *testing.T) {
 	}
 	r.srv.SendMessage(t, discordtest.Msg{ChannelID: "c12", Content: "and now?"})
 	r.srv.WaitCalls(t, "POST /channels/c12/messages", 1, wait)
+	if n := reconnects.Load(); n != 2 {
+		t.Errorf("OnReconnect called %d times, want 2", n)
+	}
+}
+
+// TestDrainOnStop: with a DrainTimeout, an answer in flight when Run's
+// context ends is still sent, and no new event is taken.
+func TestDrainOnStop(t *testing.T) {
+	release := make(chan struct{})
+	h := newRecorder(func(ctx context.Context, m bot.Message) []bot.Reply {
+		if m.Text == "slow" {
+			select {
+			case <-release:
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		return quoteReply(m)
+	})
+	r := start(t, Options{DrainTimeout: 5 * time.Second}, h)
+	r.srv.SendMessage(t, discordtest.Msg{ChannelID: "c30", Content: "slow"})
+	h.next(t)
+	stopped := make(chan time.Duration, 1)
+	go func() { stopped <- r.stop() }()
+	time.Sleep(100 * time.Millisecond) // Run is draining
+	close(release)
+	select {
+	case <-stopped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return")
+	}
+	if n := len(r.srv.CallsTo("POST /channels/c30/messages")); n != 1 {
+		t.Errorf("the answer in flight was not sent: %d calls", n)
+	}
 }
 
 func TestPanicRecovered(t *testing.T) {

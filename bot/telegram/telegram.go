@@ -92,6 +92,9 @@ type Options struct {
 	// ShutdownGrace is how long, after the context is done, replies already
 	// made may still be sent. Zero: 2 s.
 	ShutdownGrace time.Duration
+	// OnReconnect, when set, is called each time polling works again after
+	// getUpdates failed (the connection came back). It must not block.
+	OnReconnect func()
 }
 
 // Adapter is the Telegram bot.Adapter. It also implements bot.Connector.
@@ -435,6 +438,7 @@ func (a *Adapter) poll(ctx context.Context, d *dispatcher) (int, error) {
 
 	offset := 0
 	backoff := time.Second
+	lost := false // getUpdates failed since the last success
 	timeout := int(a.opts.PollTimeout / time.Second)
 	for ctx.Err() == nil {
 		cfg := tgbotapi.UpdateConfig{Offset: offset, Timeout: timeout, Limit: 100, AllowedUpdates: allowedUpdates}
@@ -447,6 +451,7 @@ func (a *Adapter) poll(ctx context.Context, d *dispatcher) (int, error) {
 			}
 			err = a.redact(err)
 			a.connected.Store(false)
+			lost = true
 			if fatal(err) {
 				return offset, fmt.Errorf("telegram: getUpdates: %w", err)
 			}
@@ -465,6 +470,13 @@ func (a *Adapter) poll(ctx context.Context, d *dispatcher) (int, error) {
 			continue
 		}
 		a.connected.Store(true)
+		if lost {
+			lost = false
+			a.log.Info("telegram: polling again")
+			if a.opts.OnReconnect != nil {
+				a.opts.OnReconnect()
+			}
+		}
 		backoff = time.Second
 		for _, u := range updates {
 			if u.UpdateID < offset {

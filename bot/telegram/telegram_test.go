@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf16"
@@ -822,4 +823,22 @@ func BenchmarkUpdateToSendMessage(b *testing.B) {
 	b.StopTimer()
 	cancel()
 	<-done
+}
+
+// TestReconnectReported: polling that works again after getUpdates failed
+// calls OnReconnect once.
+func TestReconnectReported(t *testing.T) {
+	var reconnects atomic.Int32
+	hs := start(t, func(ctx context.Context, m bot.Message) []bot.Reply {
+		return []bot.Reply{{Lang: "en", Text: "ok"}}
+	}, func(o *Options) { o.OnReconnect = func() { reconnects.Add(1) } })
+	hs.srv.FailNext("getUpdates", 1, http.StatusBadGateway, "Bad Gateway", 0)
+	alice := telegramtest.User{ID: 111, FirstName: "Alice"}
+	hs.srv.PushText(telegramtest.Private(alice), alice, "one") // ends the pending poll
+	hs.srv.WaitCalls(t, "sendMessage", 1, 5*time.Second)
+	hs.srv.PushText(telegramtest.Private(alice), alice, "two") // after the failed poll
+	hs.srv.WaitCalls(t, "sendMessage", 2, 10*time.Second)
+	if n := reconnects.Load(); n != 1 {
+		t.Errorf("OnReconnect called %d times, want 1; logs:\n%s", n, hs.logs.String())
+	}
 }

@@ -47,6 +47,11 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Libraries that log through the default logger (discordgo, via the
+	// Discord adapter) get the configured format and level too.
+	prev := slog.Default()
+	slog.SetDefault(log)
+	defer slog.SetDefault(prev)
 	return m.serve(ctx, cfg, log)
 }
 

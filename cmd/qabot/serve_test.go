@@ -595,3 +595,28 @@ func TestStatsShowsUnanswered(t *testing.T) {
 		t.Error("a non-admin got the stats")
 	}
 }
+
+// TestOtherCommandsStopOnSignal: outside serve the first signal cancels
+// the command's context and a second exits.
+func TestOtherCommandsStopOnSignal(t *testing.T) {
+	sigs := make(chan os.Signal, 2)
+	exits := make(chan int, 1)
+	m := &Main{Signals: sigs, Exit: func(code int) { exits <- code }}
+	ctx, stop := m.cancelOnSignal(context.Background())
+	defer stop()
+	sigs <- os.Interrupt
+	select {
+	case <-ctx.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first signal did not cancel")
+	}
+	sigs <- syscall.SIGTERM
+	select {
+	case code := <-exits:
+		if code != 1 {
+			t.Errorf("exit %d", code)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the second signal did not exit")
+	}
+}

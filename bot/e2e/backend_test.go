@@ -1,0 +1,125 @@
+package e2e
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/qabot/qabot/bot"
+	"github.com/qabot/qabot/qa"
+	"github.com/qabot/qabot/qa/lexicon"
+	"github.com/qabot/qabot/qa/service"
+	"github.com/qabot/qabot/seeds"
+)
+
+// The glossary-only lexicon, loaded once: the tests must not depend on the
+// dictionaries installed on the machine.
+var (
+	lexOnce sync.Once
+	lex     *lexicon.Lexicon
+)
+
+func glossary() *lexicon.Lexicon {
+	lexOnce.Do(func() { lex, _ = lexicon.Load(nil) })
+	return lex
+}
+
+// newService builds the content service over dir ("" for the embedded seed
+// articles).
+func newService(t testing.TB, dir string) *service.Service {
+	t.Helper()
+	svc, err := service.New(context.Background(), service.Config{ContentDir: dir, Lexicon: glossary()})
+	if err != nil {
+		t.Fatalf("service.New: %v", err)
+	}
+	return svc
+}
+
+// seedDir copies the embedded seed articles into a fresh directory.
+func seedDir(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	err := fs.WalkDir(seeds.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(p) != ".txt" {
+			return err
+		}
+		data, err := fs.ReadFile(seeds.FS, p)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(dst, data, 0o644)
+	})
+	if err != nil {
+		t.Fatalf("copying the seeds: %v", err)
+	}
+	return dir
+}
+
+// backend is the test's bot.Backend over the content service, the same
+// thing cmd/qabot's backend does (that one is in package main). delay,
+// when set, slows every Ask down (for Discord's deferred path).
+type backend struct {
+	svc         *service.Service
+	delay       atomic.Int64 // nanoseconds added to every Ask
+	reloadDelay atomic.Int64 // nanoseconds added to every Reload
+	asks        atomic.Int64
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+var _ bot.Backend = (*backend)(nil)
+
+func (b *backend) Ask(ctx context.Context, q string, top int) qa.Result {
+	b.asks.Add(1)
+	sleepCtx(ctx, time.Duration(b.delay.Load()))
+	return b.svc.Ask(ctx, q, top)
+}
+
+func (b *backend) Sources() []bot.Source {
+	var out []bot.Source
+	for _, s := range b.svc.Sources() {
+		out = append(out, bot.Source{Doc: s.Doc, Title: s.Title, URL: s.URL, Sentences: s.Sentences})
+	}
+	return out
+}
+
+func (b *backend) Reload(ctx context.Context) (bot.ReloadReport, error) {
+	sleepCtx(ctx, time.Duration(b.reloadDelay.Load()))
+	rep, err := b.svc.Reload(ctx)
+	return report(rep), err
+}
+
+func (b *backend) AddArticle(ctx context.Context, name string, data []byte) (bot.ReloadReport, error) {
+	rep, err := b.svc.AddArticle(ctx, name, data)
+	return report(rep), err
+}
+
+func (b *backend) Stats(ctx context.Context, lang string) string { return "" }
+
+func report(r service.Report) bot.ReloadReport {
+	out := bot.ReloadReport{Embedded: r.Embedded, Added: r.Added, Removed: r.Removed, Changed: r.Changed,
+		Articles: r.Articles, Sentences: r.Sentences, Took: r.Took}
+	for _, f := range r.Failed {
+		out.Failed = append(out.Failed, f.Error())
+	}
+	return out
+}
