@@ -22,10 +22,8 @@ import (
 // different way; the query side builds one OR group per question word across
 // them, each with its own boost.
 const (
-	FieldExact   = "ex" // Arabic: normalised words, nothing stripped
 	FieldLight   = "lt" // Arabic: proclitics stripped, light suffix stemming
 	FieldSnow    = "sn" // Arabic: Snowball stem
-	FieldNgram   = "ng" // Arabic: character 3–4-grams of the proclitic-stripped word
 	FieldEnglish = "en" // English: the sentence of an English article, or the translation of an Arabic one
 	FieldContext = "cx" // light-stemmed sub-heading and title: weak context
 	FieldDoc     = "doc"
@@ -90,10 +88,8 @@ func NewMapping() mapping.IndexMapping {
 		return fm
 	}
 	dm.AddFieldMappingsAt("ar",
-		text(FieldExact, arabic.ExactAnalyzer),
 		text(FieldLight, arabic.LightAnalyzer),
 		text(FieldSnow, arabic.SnowAnalyzer),
-		text(FieldNgram, arabic.NgramAnalyzer),
 	)
 	dm.AddFieldMappingsAt(FieldEnglish, text(FieldEnglish, arabic.EnglishAnalyzer))
 	dm.AddFieldMappingsAt(FieldContext, text(FieldContext, arabic.LightAnalyzer))

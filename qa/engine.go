@@ -394,10 +394,8 @@ var (
 // Field boosts of the bleve query: an exact word counts most, the n-gram
 // field least, but the n-grams catch what stemming misses.
 var (
-	boostExact   = 1.0
-	boostLight   = 0.8
-	boostSnow    = 0.5
-	boostNgram   = 0.25
+	boostLight   = 1.0
+	boostSnow    = 0.6
 	boostEnglish = 1.0
 )
 
@@ -412,7 +410,7 @@ func buildQuery(rq *resolved) query.Query {
 		for _, a := range c.alts {
 			w := a.weight * comp * c.weight
 			if len(a.terms) == 1 {
-				leaves = append(leaves, termLeaves(a.terms[0], w, rq.lang == "ar")...)
+				leaves = append(leaves, termLeaves(a.terms[0], w)...)
 				continue
 			}
 			var must []query.Query
@@ -441,11 +439,10 @@ func buildQuery(rq *resolved) query.Query {
 	return query.NewDisjunctionQuery(groups)
 }
 
-// termLeaves are the bleve term queries of one term across the fields. The
-// n-gram field serves the asker's own Arabic words (their spelling and
-// morphology may be off); translations from the lexicon are well-formed
-// words and skip it, which keeps English queries small.
-func termLeaves(t rterm, w float64, ngrams bool) []query.Query {
+// termLeaves are the bleve term queries of one term across the fields:
+// its light stem and its Snowball stem for Arabic, its Porter stem for
+// English. The exact form counts in the re-ranking.
+func termLeaves(t rterm, w float64) []query.Query {
 	if t.english {
 		tq := query.NewTermQuery(t.forms.Light)
 		tq.SetField(index.FieldEnglish)
@@ -454,7 +451,7 @@ func termLeaves(t rterm, w float64, ngrams bool) []query.Query {
 	}
 	var out []query.Query
 	add := func(field, value string, boost float64) {
-		if value == "" {
+		if value == "" || boost == 0 {
 			return
 		}
 		tq := query.NewTermQuery(value)
@@ -462,20 +459,11 @@ func termLeaves(t rterm, w float64, ngrams bool) []query.Query {
 		tq.SetBoost(w * boost)
 		out = append(out, tq)
 	}
-	if t.exact != 0 {
-		add(index.FieldExact, t.forms.Exact, boostExact)
-	}
 	if t.light != 0 {
 		add(index.FieldLight, t.forms.Light, boostLight)
 	}
 	if t.sn != 0 {
 		add(index.FieldSnow, t.forms.Snow, boostSnow)
-	}
-	if ngrams && utf8.RuneCountInString(t.forms.Exact) >= 4 {
-		grams := index.Ngrams(t.forms.Exact)
-		for _, g := range grams {
-			add(index.FieldNgram, g, boostNgram/float64(len(grams)))
-		}
 	}
 	return out
 }

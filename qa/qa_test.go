@@ -139,7 +139,7 @@ func TestXQuAD(t *testing.T) {
 		p1, r5                    float64
 	}{
 		{"arabic", "xquad-dev.ar.json", "", 0.74, 0.89},
-		{"english", "xquad-dev.en.json", "xquad-dev.ar.json", 0.48, 0.70},
+		{"english", "xquad-dev.en.json", "xquad-dev.ar.json", 0.47, 0.68},
 	} {
 		ctxFile := ""
 		if tc.contexts != "" {

@@ -6,6 +6,7 @@
 //	qabot eval  (--set FILE [--content DIR] | --xquad FILE [--contexts FILE])
 //	qabot serve --config FILE                        Telegram and Discord
 //	qabot index build --config FILE                  build the index snapshot
+//	qabot index status --config FILE                 is the snapshot current?
 package main
 
 import (
@@ -106,6 +107,7 @@ Usage:
   qabot eval  --xquad FILE [--contexts FILE]         an XQuAD file; paragraphs become the articles
   qabot serve --config FILE                          run on Telegram and Discord
   qabot index build --config FILE                    build the index snapshot of [index] dir
+  qabot index status --config FILE                   say whether the snapshot matches the content
 
 Flags common to ask, chat and eval:
   --content DIR   articles to serve instead of the embedded ones

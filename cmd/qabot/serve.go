@@ -94,6 +94,7 @@ func (m *Main) serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 	lex := loadLexicon(false, cfg.Lexicon.Dictd, log)
 	svc, err := service.New(ctx, service.Config{
 		ContentDir:      cfg.Content.Dir,
+		IndexDir:        cfg.Index.Dir,
 		Lexicon:         lex,
 		MaxArticleBytes: int(cfg.Limits.MaxUploadBytes),
 		Logger:          log,

@@ -85,6 +85,8 @@ api_endpoint = %q
 admins = [111]
 [ops]
 listen = "127.0.0.1:0"
+[index]
+dir = %q
 [store]
 path = %q
 [log]
@@ -92,7 +94,7 @@ level = "info"
 format = "text"
 [lexicon]
 dictd = [["/nonexistent.index", "/nonexistent.dict.dz"]]
-`, srv.Token, srv.APIEndpoint(), dbPath))
+`, srv.Token, srv.APIEndpoint(), filepath.Join(dir, "index"), dbPath))
 
 	logs := &syncBuf{}
 	sigs := make(chan os.Signal, 2)
@@ -212,6 +214,8 @@ api_endpoint = %q
 admins = [111]
 [ops]
 listen = ""
+[index]
+dir = %q
 [store]
 enabled = false
 path = %q
@@ -220,7 +224,7 @@ level = "debug"
 format = "json"
 [lexicon]
 dictd = [["/nonexistent.index", "/nonexistent.dict.dz"]]
-`, srv.Token, srv.APIEndpoint(), dbPath))
+`, srv.Token, srv.APIEndpoint(), filepath.Join(dir, "index"), dbPath))
 	logs := &syncBuf{}
 	sigs := make(chan os.Signal, 1)
 	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Getenv: os.Getenv, Signals: sigs}
