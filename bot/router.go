@@ -302,17 +302,19 @@ func (r *Router) handle(ctx context.Context, m *Message) []Reply {
 		rep, err := r.b.Reload(ctx)
 		if err != nil {
 			r.log.Warn("reload failed", append(attrs, "err", err)...)
-			return []Reply{{Lang: lang, Text: fmt.Sprintf(t.ReloadFailedF, err), ReplyTo: m.MessageID}}
+			return []Reply{{Lang: lang, Text: fmt.Sprintf(t.ReloadFailedF, err), Ephemeral: true, ReplyTo: m.MessageID}}
 		}
 		r.log.Info("reloaded", append(attrs, "articles", rep.Articles, "sentences", rep.Sentences,
 			"failed", len(rep.Failed), "took", r.cfg.Now().Sub(start))...)
-		return []Reply{{Lang: lang, Text: reportText(lang, rep), ReplyTo: m.MessageID}}
+		// Admin reports are for the admin: private where the platform can
+		// (Discord), whatever the timing of the answer.
+		return []Reply{{Lang: lang, Text: reportText(lang, rep), Ephemeral: true, ReplyTo: m.MessageID}}
 	case "stats":
 		s := strings.TrimSpace(r.b.Stats(ctx, lang))
 		if s == "" {
 			s = t.StatsNone
 		}
-		return []Reply{{Lang: lang, Text: s, ReplyTo: m.MessageID}}
+		return []Reply{{Lang: lang, Text: s, Ephemeral: true, ReplyTo: m.MessageID}}
 	}
 	return []Reply{{Lang: lang, Text: fmt.Sprintf(t.UnknownCommandF, cmd), ReplyTo: m.MessageID}}
 }
