@@ -1,6 +1,8 @@
 package qa
 
 import (
+	"html"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -26,12 +28,14 @@ func DetectLang(s string) string {
 }
 
 // CleanQuestion makes user text safe to analyse: invalid UTF-8 replaced,
-// control characters dropped, whitespace collapsed, and at most maxRunes
-// runes kept (0: no limit).
+// markup and mentions dropped (see stripMarkup), control characters
+// dropped, whitespace collapsed, and at most maxRunes runes kept (0: no
+// limit).
 func CleanQuestion(s string, maxRunes int) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, " ")
 	}
+	s = stripMarkup(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -43,16 +47,43 @@ func CleanQuestion(s string, maxRunes int) string {
 			}
 			continue
 		}
+		if maxRunes > 0 && n >= maxRunes {
+			break
+		}
 		if space {
+			if maxRunes > 0 && n+1 >= maxRunes {
+				break
+			}
 			b.WriteByte(' ')
 			space = false
 			n++
-		}
-		if maxRunes > 0 && n >= maxRunes {
-			break
 		}
 		b.WriteRune(r)
 		n++
 	}
 	return b.String()
+}
+
+var (
+	// Discord mentions and custom emoji: <@123>, <@!123>, <@&123>, <#123>, <:name:123>
+	chatMentionRE = regexp.MustCompile(`<(?:[@#][!&]?\d+|a?:\w+:\d+)>`)
+	// HTML-like tags: <b>, </i>, <a href="…">
+	tagRE = regexp.MustCompile(`</?[A-Za-z][^<>]{0,200}>`)
+	// @mentions: @everyone, @here, @some_bot
+	atMentionRE = regexp.MustCompile(`(^|[^\p{L}\p{N}_])@[\p{L}\p{N}_]+`)
+)
+
+// stripMarkup removes what chat text carries besides words: HTML entities
+// are decoded, and tags, @mentions and Discord mentions are dropped, so
+// "<b>متى</b> @everyone" asks the same as "متى". Mentions name people in the
+// chat, not things in the articles.
+func stripMarkup(s string) string {
+	if !strings.ContainsAny(s, "<>&@") {
+		return s
+	}
+	s = html.UnescapeString(s)
+	s = chatMentionRE.ReplaceAllString(s, " ")
+	s = tagRE.ReplaceAllString(s, " ")
+	s = atMentionRE.ReplaceAllString(s, "$1 ")
+	return s
 }

@@ -354,3 +354,33 @@ func BenchmarkBuild100k(b *testing.B) {
 		ix.Close()
 	}
 }
+
+func TestCleanQuestion(t *testing.T) {
+	for in, want := range map[string]string{
+		"<b>متى</b> زار &amp; @everyone الأمير؟":   "متى زار & الأمير؟",
+		"<@123456789012345678> when did he visit?": "when did he visit?",
+		"@qabot_bot متى؟":                          "متى؟",
+		"a@b.com":                                  "a@b.com",
+		"3 < 5 and 6 > 2":                          "3 < 5 and 6 > 2",
+		"  سؤال\n\tثاني\x00 ":                      "سؤال ثاني",
+		"\xff\xfeسؤال":                             "سؤال",
+	} {
+		if got := CleanQuestion(in, 0); got != want {
+			t.Errorf("CleanQuestion(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := CleanQuestion("أبجد هوز", 4); got != "أبجد" {
+		t.Errorf("maxRunes: %q", got)
+	}
+}
+
+// TestMarkupDoesNotChangeTheAnswer: a question wrapped in chat markup gets
+// the answer the plain question gets.
+func TestMarkupDoesNotChangeTheAnswer(t *testing.T) {
+	e := seedIndex(t)
+	plain := e.Ask(context.Background(), "متى زار أمير الكويت تركيا؟", 1)
+	marked := e.Ask(context.Background(), "<b>متى زار أمير الكويت تركيا؟</b> &amp; @everyone", 1)
+	if !plain.Answered || !marked.Answered || plain.Answers[0].Quote != marked.Answers[0].Quote {
+		t.Errorf("plain %+v\nmarked %+v", plain, marked)
+	}
+}
