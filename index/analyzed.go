@@ -14,7 +14,9 @@ import (
 
 // wordInfo is everything the index needs about one surface word.
 type wordInfo struct {
-	forms Forms
+	forms    Forms
+	word     Word // its term ids, once interned
+	interned bool
 }
 
 // wordCache memoises word analysis during one build.

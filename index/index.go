@@ -104,7 +104,9 @@ func NewMapping() mapping.IndexMapping {
 func Build(ctx context.Context, arts []*Article, opts BuildOptions) (*Index, error) {
 	start := time.Now()
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = 1000
+		// Large batches make few segments; an in-memory scorch index never
+		// merges them, and every query pays per segment.
+		opts.BatchSize = 10000
 	}
 	var (
 		bi  bleve.Index
@@ -135,27 +137,75 @@ func Build(ctx context.Context, arts []*Article, opts BuildOptions) (*Index, err
 
 	ix.Sents = sentenceTable(arts)
 	ix.Terms = newTermTable(len(ix.Sents))
-	batch := bi.NewBatch()
-	cache := wordCache{}
-	for id, ref := range ix.Sents {
-		if id%256 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		ix.Terms.add(ix, ref, cache)
-		if err := batch.IndexAdvanced(ix.analysedDocument(strconv.Itoa(id), ref, cache)); err != nil {
-			return nil, fmt.Errorf("index build: sentence %d: %w", id, err)
-		}
-		if batch.Size() >= opts.BatchSize {
-			if err := bi.Batch(batch); err != nil {
-				return nil, fmt.Errorf("index build: %w", err)
+	// Analysis (ours) and segment building (bleve's) overlap: a producer
+	// fills batches while the previous one is being indexed.
+	batches := make(chan *bleve.Batch, 1)
+	prodErr := make(chan error, 1)
+	prodCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		defer close(batches)
+		cache := wordCache{}
+		batch := bi.NewBatch()
+		for id, ref := range ix.Sents {
+			if id%256 == 0 && prodCtx.Err() != nil {
+				prodErr <- prodCtx.Err()
+				return
 			}
-			batch.Reset()
+			ix.Terms.add(ix, ref, cache)
+			if err := batch.IndexAdvanced(ix.analysedDocument(strconv.Itoa(id), ref, cache)); err != nil {
+				prodErr <- fmt.Errorf("index build: sentence %d: %w", id, err)
+				return
+			}
+			if batch.Size() >= opts.BatchSize {
+				select {
+				case batches <- batch:
+				case <-prodCtx.Done():
+					prodErr <- prodCtx.Err()
+					return
+				}
+				batch = bi.NewBatch()
+			}
 		}
+		if batch.Size() > 0 {
+			select {
+			case batches <- batch:
+			case <-prodCtx.Done():
+				prodErr <- prodCtx.Err()
+				return
+			}
+		}
+		prodErr <- nil
+	}()
+	// Scorch builds each batch's segment in the calling goroutine: two
+	// consumers keep both cores of a small machine busy.
+	var (
+		wg       sync.WaitGroup
+		batchMu  sync.Mutex
+		batchErr error
+	)
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for batch := range batches {
+				if err := bi.Batch(batch); err != nil {
+					batchMu.Lock()
+					if batchErr == nil {
+						batchErr = err
+					}
+					batchMu.Unlock()
+					cancel()
+				}
+			}
+		}()
 	}
-	if batch.Size() > 0 {
-		if err := bi.Batch(batch); err != nil {
-			return nil, fmt.Errorf("index build: %w", err)
-		}
+	wg.Wait()
+	if err := <-prodErr; err != nil {
+		return nil, err
+	}
+	if batchErr != nil {
+		return nil, fmt.Errorf("index build: %w", batchErr)
 	}
 	ix.Terms.finish()
 	if n, err := bi.DocCount(); err != nil || int(n) != len(ix.Sents) {

@@ -134,22 +134,26 @@ func (t *TermTable) arabicWords(text string, cache wordCache) []Word {
 	toks := Tokenize(text)
 	ws := make([]Word, 0, len(toks))
 	for _, tok := range toks {
-		f := cache.arabic(tok).forms
-		if f.Exact == "" {
+		wi := cache.arabic(tok)
+		if wi.forms.Exact == "" {
 			continue
 		}
-		w := Word{
-			Exact: t.intern('e', f.Exact),
-			Light: t.intern('l', f.Light),
-			Snow:  t.intern('s', f.Snow),
-		}
-		if !t.seen[w.Exact] {
-			t.seen[w.Exact] = true
-			if isArabicWord(f.Exact) {
-				t.vocab = append(t.vocab, f.Exact)
+		if !wi.interned {
+			// first time this surface form is seen in this build
+			wi.word = Word{
+				Exact: t.intern('e', wi.forms.Exact),
+				Light: t.intern('l', wi.forms.Light),
+				Snow:  t.intern('s', wi.forms.Snow),
+			}
+			wi.interned = true
+			if !t.seen[wi.word.Exact] {
+				t.seen[wi.word.Exact] = true
+				if isArabicWord(wi.forms.Exact) {
+					t.vocab = append(t.vocab, wi.forms.Exact)
+				}
 			}
 		}
-		ws = append(ws, w)
+		ws = append(ws, wi.word)
 	}
 	return ws
 }

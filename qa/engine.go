@@ -230,7 +230,7 @@ func (e *Engine) rank(ctx context.Context, q, lang string) ([]candidate, *resolv
 	if len(rq.concepts) == 0 {
 		return nil, rq
 	}
-	bq := buildQuery(rq)
+	bq := buildQuery(rq, e.ix.Terms.N())
 	if bq == nil {
 		return nil, rq
 	}
@@ -277,7 +277,8 @@ type resolved struct {
 
 type rconcept struct {
 	text   string
-	fuzzy  string // the normalised Arabic word matched by trigrams when nothing else matches
+	fuzzy  string  // the normalised Arabic word matched by trigrams when nothing else matches
+	idf    float64 // the idf of its rarest alternative: how common the concept is
 	weight float64
 	number bool
 	alts   []ralt
@@ -343,6 +344,7 @@ func (e *Engine) resolve(pq parsedQuery) *resolved {
 				continue
 			}
 			bestIDF = max(bestIDF, altIDF*a.Weight)
+			rc.idf = max(rc.idf, altIDF)
 			rc.alts = append(rc.alts, ra)
 		}
 		sort.SliceStable(rc.alts, func(i, j int) bool { return rc.alts[i].weight > rc.alts[j].weight })
@@ -399,10 +401,35 @@ var (
 	boostEnglish = 1.0
 )
 
-func buildQuery(rq *resolved) query.Query {
+// A concept is too common to look for when it sits in more than one
+// sentence in twenty and in more than commonMinDF sentences: it still
+// counts in the re-ranking, but its long posting lists are not walked to
+// find candidates — unless the question has nothing rarer. Small indexes
+// never skip anything: walking short lists costs nothing.
+const (
+	commonShare = 0.05
+	commonMinDF = 500
+)
+
+func buildQuery(rq *resolved, n int) query.Query {
+	commonIDF := math.Log(1 + float64(n)/max(commonShare*float64(n), commonMinDF))
 	var groups []query.Query
+	// the two rarest concepts are always searched
+	rare := make([]float64, 0, len(rq.concepts))
 	for _, c := range rq.concepts {
-		if len(c.alts) == 0 {
+		if len(c.alts) > 0 {
+			rare = append(rare, c.idf)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.Float64Slice(rare)))
+	keepAbove := commonIDF
+	if len(rare) >= 2 {
+		keepAbove = min(keepAbove, rare[1])
+	} else if len(rare) == 1 {
+		keepAbove = min(keepAbove, rare[0])
+	}
+	for _, c := range rq.concepts {
+		if len(c.alts) == 0 || c.idf < keepAbove {
 			continue
 		}
 		var leaves []query.Query

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/qabot/qabot/index"
@@ -259,9 +261,13 @@ func BenchmarkAskSeed(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
+			var lat []time.Duration
 			for b.Loop() {
+				start := time.Now()
 				e.Ask(context.Background(), q, 1)
+				lat = append(lat, time.Since(start))
 			}
+			reportPercentiles(b, lat)
 		})
 	}
 }
@@ -330,12 +336,29 @@ func BenchmarkAsk100k(b *testing.B) {
 	b.Logf("%d sentences, built in %s (%.0f sentences/s)", len(ix.Sents), ix.Took, float64(len(ix.Sents))/ix.Took.Seconds())
 	e := NewEngine(ix, glossaryLexicon(), DefaultOptions)
 	qs, _ := ReadQuestionFile("testdata/seed-ar.jsonl")
+	en, _ := ReadQuestionFile("testdata/seed-en.jsonl")
+	qs = append(qs, en...)
 	b.ReportAllocs()
+	var lat []time.Duration
 	i := 0
 	for b.Loop() {
+		start := time.Now()
 		e.Ask(context.Background(), qs[i%len(qs)].Question, 1)
+		lat = append(lat, time.Since(start))
 		i++
 	}
+	reportPercentiles(b, lat)
+}
+
+// reportPercentiles adds the median and 99th percentile of per-question
+// latencies to a benchmark's output.
+func reportPercentiles(b *testing.B, lat []time.Duration) {
+	if len(lat) == 0 {
+		return
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 }
 
 // BenchmarkBuild100k builds the index of 100,000 generated sentences.
