@@ -108,7 +108,20 @@ func (e *Engine) Index() *index.Index {
 }
 
 // Lexicon returns the engine's lexicon (nil when none).
-func (e *Engine) Lexicon() *lexicon.Lexicon { return e.lex }
+func (e *Engine) Lexicon() *lexicon.Lexicon {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.lex
+}
+
+// SetLexicon replaces the engine's lexicon; questions in flight finish
+// with the old one. It lets a caller load the lexicons while the index
+// opens.
+func (e *Engine) SetLexicon(lex *lexicon.Lexicon) {
+	e.mu.Lock()
+	e.lex = lex
+	e.mu.Unlock()
+}
 
 // Ask answers a question with up to top answers, best first.
 func (e *Engine) Ask(ctx context.Context, question string, top int) Result {

@@ -18,6 +18,7 @@ import (
 	"github.com/qabot/qabot/bot/ops"
 	"github.com/qabot/qabot/bot/store"
 	"github.com/qabot/qabot/bot/telegram"
+	"github.com/qabot/qabot/qa/lexicon"
 	"github.com/qabot/qabot/qa/service"
 )
 
@@ -91,11 +92,13 @@ func (m *Main) serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 		closers = append(closers, closer{"store", st.Close})
 	}
 
-	lex := loadLexicon(false, cfg.Lexicon.Dictd, log)
+	// The lexicons load while the index opens: start-up takes the longer of
+	// the two, not their sum.
+	lexc := make(chan *lexicon.Lexicon, 1)
+	go func() { lexc <- loadLexicon(false, cfg.Lexicon.Dictd, log) }()
 	svc, err := service.New(ctx, service.Config{
 		ContentDir:      cfg.Content.Dir,
 		IndexDir:        cfg.Index.Dir,
-		Lexicon:         lex,
 		MaxArticleBytes: int(cfg.Limits.MaxUploadBytes),
 		Logger:          log,
 	})
@@ -104,6 +107,7 @@ func (m *Main) serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 		return err
 	}
 	closers = append(closers, closer{"index", svc.Close})
+	svc.Engine().SetLexicon(<-lexc) // before any adapter takes a question
 
 	metrics := ops.NewMetrics()
 	content := func() ops.Content {
