@@ -161,13 +161,11 @@ func rerank(ix *index.Index, rq *resolved, hits []index.Hit, fz *termInfo) []can
 		c.f[fPhrase] = phraseMatch(own)
 		if rq.lang == "en" && rq.totalW > 0 {
 			var tr float64
-			trOwn := make([]strength, len(own))
 			for i, s := range own {
 				tr += rq.concepts[i].weight * s.tr
-				trOwn[i] = strength{strength: s.tr, pos: s.trPos}
 			}
 			c.f[fTrans] = tr / rq.totalW
-			c.f[fTransPhrase] = phraseMatch(trOwn)
+			c.f[fTransPhrase] = englishPhrases(rq, ix.Terms.TranslationWords(h.ID))
 		}
 		words := ix.Terms.Words(h.ID)
 		c.f[fLength] = 1 / (1 + float64(len(words))/20)
@@ -185,10 +183,9 @@ type strength struct {
 	strength float64
 	pos      int
 	exact    bool
-	// tr and trPos: how well and where the sentence's English translation
-	// holds the concept (English questions over translated articles)
-	tr    float64
-	trPos int
+	// tr: how well the sentence's English translation holds the concept
+	// (English questions over translated articles)
+	tr float64
 }
 
 // conceptStrengths says, for each concept, how well the sentence holds it
@@ -209,7 +206,7 @@ func conceptStrengths(ix *index.Index, rq *resolved, id int, fz *termInfo) []str
 			isExact := s == matchExact
 			s *= math.Min(a.weight, 1)
 			if viaTranslation && s > best.tr {
-				best.tr, best.trPos = s, pos
+				best.tr = s
 			}
 			if s > best.strength {
 				best.strength, best.pos, best.exact = s, pos, isExact
@@ -308,6 +305,54 @@ func phraseMatch(own []strength) float64 {
 		}
 	}
 	return float64(hits) / float64(len(own)-1)
+}
+
+// englishPhrases is the share of an English question's adjacent concept
+// pairs that stand together, in order (at most one word between), anywhere
+// in an English translation — every occurrence counts, not only the first.
+func englishPhrases(rq *resolved, words []index.Word) float64 {
+	if len(rq.concepts) < 2 || len(words) == 0 {
+		return 0
+	}
+	at := func(c rconcept) []bool {
+		var hit []bool
+		for _, a := range c.alts {
+			if len(a.terms) != 1 || !a.terms[0].english {
+				continue
+			}
+			t := a.terms[0]
+			for p, w := range words {
+				if t.exact != 0 && w.Exact == t.exact || t.light != 0 && w.Light == t.light {
+					if hit == nil {
+						hit = make([]bool, len(words))
+					}
+					hit[p] = true
+				}
+			}
+		}
+		return hit
+	}
+	prev := at(rq.concepts[0])
+	hits := 0
+	for i := 1; i < len(rq.concepts); i++ {
+		cur := at(rq.concepts[i])
+		if prev != nil && cur != nil {
+		pair:
+			for p := range prev {
+				if !prev[p] {
+					continue
+				}
+				for q := p + 1; q <= p+2 && q < len(cur); q++ {
+					if cur[q] {
+						hits++
+						break pair
+					}
+				}
+			}
+		}
+		prev = cur
+	}
+	return float64(hits) / float64(len(rq.concepts)-1)
 }
 
 // proximity is 1 when the matched words sit next to each other and falls as
