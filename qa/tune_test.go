@@ -116,7 +116,9 @@ func TestTune(t *testing.T) {
 	t.Logf("top candidate in the right paragraph: %.3f", float64(docHit)/float64(len(items)))
 	cur := rankWeights
 	p, r, n := eval(cur, -1)
-	t.Logf("current %v: all P@1 %.3f R@5 %.3f (n=%d)", cur, p, r, n)
+	ph0, _, _ := eval(cur, 0)
+	ph1, _, _ := eval(cur, 1)
+	t.Logf("current %v: all P@1 %.3f R@5 %.3f (n=%d); halves %.3f / %.3f", cur, p, r, n, ph0, ph1)
 	{
 		byType := map[QType][2]int{}
 		for i, it := range items {
