@@ -407,3 +407,40 @@ func TestMarkupDoesNotChangeTheAnswer(t *testing.T) {
 		t.Errorf("plain %+v\nmarked %+v", plain, marked)
 	}
 }
+
+// TestArabicQuestionEnglishArticle: an article with lang = "en" is analysed
+// as English, and an Arabic question reaches it through the glossary in
+// reverse.
+func TestArabicQuestionEnglishArticle(t *testing.T) {
+	art, err := index.ParseArticle("reuters/opec.txt", []byte(`+++
+title = "OPEC agrees to cut oil production"
+source = "Reuters"
+url = "https://example.com/opec"
+lang = "en"
++++
+Ministers met in Vienna on Thursday.
+
+OPEC agreed to cut oil production by one million barrels a day from January.
+
+The price of oil rose after the decision.
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.Build(context.Background(), []*index.Article{art}, index.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	e := NewEngine(ix, glossaryLexicon(), DefaultOptions)
+	for q, want := range map[string]string{
+		"هل قررت أوبك خفض إنتاج النفط؟":   "cut oil production",
+		"What did OPEC agree to cut?":     "cut oil production",
+		"ماذا حدث لسعر النفط بعد القرار؟": "price of oil rose",
+	} {
+		res := e.Ask(context.Background(), q, 1)
+		if len(res.Answers) == 0 || !strings.Contains(res.Answers[0].Quote, want) {
+			t.Errorf("%s: got %+v, want a quote with %q", q, res.Answers, want)
+		}
+	}
+}
