@@ -320,9 +320,8 @@ func (e *Engine) resolve(pq parsedQuery) *resolved {
 	maxIDF := math.Log(1 + n)
 	for _, c := range pq.Concepts {
 		text := c.Text
-		isName := strings.HasPrefix(text, "\x00name:")
+		isName := c.Name
 		if isName {
-			text = strings.TrimPrefix(text, "\x00name:")
 			if e.names != nil {
 				for _, m := range e.names(text, 3) {
 					c.Alts = append(c.Alts, alt{Terms: []term{{Forms: index.ArabicForms(m.Arabic)}}, Weight: 0.9 * m.Score})

@@ -48,6 +48,7 @@ type concept struct {
 	// computed when the query is resolved.
 	Weight float64
 	Number bool // the concept is a number: an answer to "how many" must hold another one
+	Name   bool // an English word to match by transliteration too (capitalised, or unknown to the lexicons)
 }
 
 // parsedQuery is a question reduced to what the ranking needs.
@@ -191,7 +192,7 @@ func parseEnglish(q string, lex *lexicon.Lexicon) parsedQuery {
 		// articles transliterate instead ("Bowl", "Pro"): mark it for the
 		// transliteration pass too.
 		if isCapitalised(orig) || !hasArabicAlt(c.Alts) {
-			c.Text = "\x00name:" + orig
+			c.Name = true
 		}
 		pq.Concepts = append(pq.Concepts, c)
 	}
