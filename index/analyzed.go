@@ -92,13 +92,6 @@ func (ix *Index) analysedDocument(id string, ref SentRef, cache wordCache) *docu
 		if tr := ix.TranslationOf(ref); tr != "" {
 			addEnglish(tr)
 		}
-		if para.Section != "" {
-			var cx streamBuilder
-			for i, tok := range Tokenize(para.Section) {
-				cx.add(cache.arabic(tok).forms.Light, i+1)
-			}
-			cx.field(doc, FieldContext)
-		}
 	}
 	en.field(doc, FieldEnglish)
 	var dk streamBuilder

@@ -25,7 +25,6 @@ const (
 	FieldLight   = "lt" // Arabic: proclitics stripped, light suffix stemming
 	FieldSnow    = "sn" // Arabic: Snowball stem
 	FieldEnglish = "en" // English: the sentence of an English article, or the translation of an Arabic one
-	FieldContext = "cx" // light-stemmed sub-heading and title: weak context
 	FieldDoc     = "doc"
 )
 
@@ -92,7 +91,6 @@ func NewMapping() mapping.IndexMapping {
 		text(FieldSnow, arabic.SnowAnalyzer),
 	)
 	dm.AddFieldMappingsAt(FieldEnglish, text(FieldEnglish, arabic.EnglishAnalyzer))
-	dm.AddFieldMappingsAt(FieldContext, text(FieldContext, arabic.LightAnalyzer))
 	docField := text(FieldDoc, keyword.Name)
 	dm.AddFieldMappingsAt(FieldDoc, docField)
 	im.DefaultMapping = dm

@@ -23,7 +23,7 @@ import (
 // ArabicForms, EnglishForms, Ngrams, Tokenize), the TermTable and the
 // snapshot encoding. Bump it whenever any of them changes: a generation of
 // another version is never opened, it is rebuilt.
-const FormatVersion = 2
+const FormatVersion = 3
 
 // An index directory ([index] dir) holds generations of the index, one of
 // them current:
