@@ -238,6 +238,7 @@ func (e *Engine) rank(ctx context.Context, q, lang string) ([]candidate, *resolv
 	} else {
 		pq = parseArabic(q)
 		e.addReverse(&pq)
+		e.addSynonyms(&pq)
 	}
 	rq := e.resolve(pq)
 	if len(rq.concepts) == 0 {
@@ -266,6 +267,39 @@ func (e *Engine) addReverse(pq *parsedQuery) {
 		for _, key := range []string{f.Exact, f.Light} {
 			for _, en := range e.lex.Reverse(key) {
 				c.Alts = append(c.Alts, scale(englishAlts(strings.Fields(en)), 0.8)...)
+			}
+		}
+	}
+}
+
+// synonymWeight is the weight of an Arabic synonym found through the
+// glossary (عمر → age → سن): a paraphrase, weaker than the word itself.
+var synonymWeight = 0.6
+
+// addSynonyms gives each Arabic concept the other Arabic renderings of its
+// English glossary senses — the glossary used as a pivot for paraphrases.
+func (e *Engine) addSynonyms(pq *parsedQuery) {
+	if e.lex == nil || synonymWeight == 0 {
+		return
+	}
+	for i := range pq.Concepts {
+		c := &pq.Concepts[i]
+		if c.Number {
+			continue
+		}
+		f := c.Alts[0].Terms[0].Forms
+		seen := map[string]bool{f.Light: true}
+		for _, en := range e.lex.Reverse(f.Exact) {
+			for _, tr := range e.lex.Lookup(en) {
+				if tr.Source != lexicon.SourceGlossary {
+					continue
+				}
+				a := arabicAlt(tr.Arabic, synonymWeight)
+				if len(a.Terms) != 1 || seen[a.Terms[0].Forms.Light] {
+					continue
+				}
+				seen[a.Terms[0].Forms.Light] = true
+				c.Alts = append(c.Alts, a)
 			}
 		}
 	}
