@@ -45,7 +45,7 @@ type features [nFeatures]float64
 var rankWeights = features{
 	fBleve:     0.2,
 	fCoverage:  1.0,
-	fContext:   0,
+	fContext:   0.1,
 	fProximity: 0,
 	fType:      0.3,
 	fNovel:     0,
