@@ -234,7 +234,8 @@ func BenchmarkServiceStart100k(b *testing.B) {
 // reports the median and the 99th percentile.
 func BenchmarkAsk100k(b *testing.B) {
 	content, dir := bigCorpus(b)
-	svc, err := service.New(context.Background(), service.Config{ContentDir: content, IndexDir: dir})
+	lex, _ := lexicon.Load(nil) // the glossary, as served (synonyms, translations)
+	svc, err := service.New(context.Background(), service.Config{ContentDir: content, IndexDir: dir, Lexicon: lex})
 	if err != nil {
 		b.Fatal(err)
 	}

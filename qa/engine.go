@@ -332,6 +332,7 @@ type rconcept struct {
 }
 
 type ralt struct {
+	idf    float64 // of its rarest term
 	weight float64
 	terms  []rterm
 	src    alt
@@ -391,6 +392,7 @@ func (e *Engine) resolve(pq parsedQuery) *resolved {
 			}
 			bestIDF = max(bestIDF, altIDF*a.Weight)
 			rc.idf = max(rc.idf, altIDF)
+			ra.idf = altIDF
 			rc.alts = append(rc.alts, ra)
 		}
 		sort.SliceStable(rc.alts, func(i, j int) bool { return rc.alts[i].weight > rc.alts[j].weight })
@@ -481,6 +483,11 @@ func buildQuery(rq *resolved, n int) query.Query {
 		var leaves []query.Query
 		comp := float64(len(c.alts)) // makes up for the disjunction's coord factor
 		for _, a := range c.alts {
+			if a.idf < commonIDF && a.idf < c.idf {
+				// a common alternative (a synonym, a translation) of a
+				// concept that has a rarer one: re-ranking still counts it
+				continue
+			}
 			w := a.weight * comp * c.weight
 			if len(a.terms) == 1 {
 				leaves = append(leaves, termLeaves(a.terms[0], w)...)
