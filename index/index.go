@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -312,9 +311,6 @@ func (ix *Index) Close() error {
 	})
 	return err
 }
-
-// ErrNoSentences is returned when there is nothing to index.
-var ErrNoSentences = errors.New("no sentences to index")
 
 // HasEnglish reports whether the index holds English text (an English
 // article or a translation).

@@ -260,13 +260,3 @@ var englishStop = func() analysis.TokenMap {
 }()
 
 func isEnglishStop(w string) bool { return englishStop[w] }
-
-// LightForm returns the light-field form of one word ("" for a stop word):
-// cheaper than ArabicForms when only that form is needed.
-func LightForm(tok string) string {
-	n := arabic.Normalize(tok)
-	if n == "" || arabic.IsStopWord(n) {
-		return ""
-	}
-	return lightStem(n)
-}

@@ -179,9 +179,9 @@ func TestDiscord(t *testing.T) {
 		ch := srv.NewID()
 		srv.RateLimit("POST /channels/"+ch+"/messages", 1, 300*time.Millisecond, false)
 		qid := srv.SendMessage(t, discordtest.Msg{ChannelID: ch, AuthorID: dcUser, Content: emirQ})
-		calls := srv.WaitCalls(t, "POST /channels/"+ch+"/messages", 2, wait)
+		srv.WaitCalls(t, "POST /channels/"+ch+"/messages", 2, wait)
 		time.Sleep(settleFor)
-		calls = srv.CallsTo("POST /channels/" + ch + "/messages")
+		calls := srv.CallsTo("POST /channels/" + ch + "/messages")
 		if len(calls) != 2 || calls[0].Status != 429 || calls[1].Status != 200 {
 			for _, c := range calls {
 				t.Logf("%s %s -> %d", c.Method, c.Path, c.Status)
