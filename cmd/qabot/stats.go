@@ -29,46 +29,57 @@ func usageStats(ctx context.Context, st *store.Store, lang string, now time.Time
 	return renderUsage(s, lang)
 }
 
-// renderUsage renders store statistics in Arabic or English.
+// usageText is the wording of /stats in one language.
+type usageText struct {
+	questionsF, answeredF, votesF, noVotes, unansweredHead, unansweredF, allAnswered string
+}
+
+var usageTexts = map[string]usageText{
+	"en": {
+		questionsF:     "Questions: %d today, %d in the last 7 days.\n",
+		answeredF:      "Answered (7 days): %d%%. Median answer time: %s.\n",
+		votesF:         "Feedback (7 days): 👍 %d / 👎 %d (%d%% positive).\n",
+		noVotes:        "Feedback (7 days): no votes yet.\n",
+		unansweredHead: "Most asked without an answer (7 days) — articles worth adding:\n",
+		unansweredF:    "%d. “%s” ×%d\n",
+		allAnswered:    "Every question of the last 7 days was answered.\n",
+	},
+	"ar": {
+		questionsF:     "الأسئلة: %d اليوم، و%d في الأيام السبعة الأخيرة.\n",
+		answeredF:      "نسبة الأسئلة المُجاب عنها (7 أيام): %d%%. الوقت الوسيط للإجابة: %s.\n",
+		votesF:         "التقييمات (7 أيام): 👍 %d / 👎 %d (%d%% إيجابية).\n",
+		noVotes:        "التقييمات (7 أيام): لا أصوات بعد.\n",
+		unansweredHead: "أكثر الأسئلة التي بقيت بلا إجابة (7 أيام) — مقالات تستحق الإضافة:\n",
+		unansweredF:    "%d. «%s» ×%d\n",
+		allAnswered:    "أُجيب عن كل أسئلة الأيام السبعة الأخيرة.\n",
+	},
+}
+
+// renderUsage renders store statistics in Arabic or English (any other
+// language: Arabic, the articles' language).
 func renderUsage(s store.Stats, lang string) string {
+	t, ok := usageTexts[lang]
+	if !ok {
+		t = usageTexts["ar"]
+	}
 	var b strings.Builder
 	pct := func(f float64) int { return int(math.Round(f * 100)) }
-	if lang == "en" {
-		fmt.Fprintf(&b, "Questions: %d today, %d in the last 7 days.\n", s.QuestionsToday, s.Questions7d)
-		if s.Questions7d > 0 {
-			fmt.Fprintf(&b, "Answered (7 days): %d%%. Median answer time: %s.\n", pct(s.AnsweredRate), shortDuration(s.MedianLatency))
-		}
-		if n := s.Up + s.Down; n > 0 {
-			fmt.Fprintf(&b, "Feedback (7 days): 👍 %d / 👎 %d (%d%% positive).\n", s.Up, s.Down, pct(s.VoteRatio))
-		} else {
-			b.WriteString("Feedback (7 days): no votes yet.\n")
-		}
-		if len(s.TopUnanswered) > 0 {
-			b.WriteString("Most asked without an answer (7 days) — articles worth adding:\n")
-			for i, u := range s.TopUnanswered {
-				fmt.Fprintf(&b, "%d. “%s” ×%d\n", i+1, clip(u.Question, 80), u.Count)
-			}
-		} else if s.Questions7d > 0 {
-			b.WriteString("Every question of the last 7 days was answered.\n")
-		}
-		return b.String()
-	}
-	fmt.Fprintf(&b, "الأسئلة: %d اليوم، و%d في الأيام السبعة الأخيرة.\n", s.QuestionsToday, s.Questions7d)
+	fmt.Fprintf(&b, t.questionsF, s.QuestionsToday, s.Questions7d)
 	if s.Questions7d > 0 {
-		fmt.Fprintf(&b, "نسبة الأسئلة المُجاب عنها (7 أيام): %d%%. الوقت الوسيط للإجابة: %s.\n", pct(s.AnsweredRate), shortDuration(s.MedianLatency))
+		fmt.Fprintf(&b, t.answeredF, pct(s.AnsweredRate), shortDuration(s.MedianLatency))
 	}
-	if n := s.Up + s.Down; n > 0 {
-		fmt.Fprintf(&b, "التقييمات (7 أيام): 👍 %d / 👎 %d (%d%% إيجابية).\n", s.Up, s.Down, pct(s.VoteRatio))
+	if s.Up+s.Down > 0 {
+		fmt.Fprintf(&b, t.votesF, s.Up, s.Down, pct(s.VoteRatio))
 	} else {
-		b.WriteString("التقييمات (7 أيام): لا أصوات بعد.\n")
+		b.WriteString(t.noVotes)
 	}
 	if len(s.TopUnanswered) > 0 {
-		b.WriteString("أكثر الأسئلة التي بقيت بلا إجابة (7 أيام) — مقالات تستحق الإضافة:\n")
+		b.WriteString(t.unansweredHead)
 		for i, u := range s.TopUnanswered {
-			fmt.Fprintf(&b, "%d. «%s» ×%d\n", i+1, clip(u.Question, 80), u.Count)
+			fmt.Fprintf(&b, t.unansweredF, i+1, clip(u.Question, 80), u.Count)
 		}
 	} else if s.Questions7d > 0 {
-		b.WriteString("أُجيب عن كل أسئلة الأيام السبعة الأخيرة.\n")
+		b.WriteString(t.allAnswered)
 	}
 	return b.String()
 }
