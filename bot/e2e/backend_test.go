@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/qabot/qabot/bot"
+	contentbackend "github.com/qabot/qabot/bot/backend"
 	"github.com/qabot/qabot/qa"
 	"github.com/qabot/qabot/qa/lexicon"
 	"github.com/qabot/qabot/qa/service"
@@ -64,15 +65,17 @@ func seedDir(t testing.TB) string {
 	return dir
 }
 
-// backend is the test's bot.Backend over the content service, the same
-// thing cmd/qabot's backend does (that one is in package main). delay,
-// when set, slows every Ask down (for Discord's deferred path).
+// backend is the real bot.Backend over the content service, slowed down on
+// demand (for Discord's deferred path) and counting questions. Its /stats is
+// empty: the tests do not run a question log.
 type backend struct {
 	svc         *service.Service
 	delay       atomic.Int64 // nanoseconds added to every Ask
 	reloadDelay atomic.Int64 // nanoseconds added to every Reload
 	asks        atomic.Int64
 }
+
+func (b *backend) real() *contentbackend.Backend { return &contentbackend.Backend{Service: b.svc} }
 
 func sleepCtx(ctx context.Context, d time.Duration) {
 	if d <= 0 {
@@ -91,35 +94,18 @@ var _ bot.Backend = (*backend)(nil)
 func (b *backend) Ask(ctx context.Context, q string, top int) qa.Result {
 	b.asks.Add(1)
 	sleepCtx(ctx, time.Duration(b.delay.Load()))
-	return b.svc.Ask(ctx, q, top)
+	return b.real().Ask(ctx, q, top)
 }
 
-func (b *backend) Sources() []bot.Source {
-	var out []bot.Source
-	for _, s := range b.svc.Sources() {
-		out = append(out, bot.Source{Doc: s.Doc, Title: s.Title, URL: s.URL, Sentences: s.Sentences})
-	}
-	return out
-}
+func (b *backend) Sources() []bot.Source { return b.real().Sources() }
 
 func (b *backend) Reload(ctx context.Context) (bot.ReloadReport, error) {
 	sleepCtx(ctx, time.Duration(b.reloadDelay.Load()))
-	rep, err := b.svc.Reload(ctx)
-	return report(rep), err
+	return b.real().Reload(ctx)
 }
 
 func (b *backend) AddArticle(ctx context.Context, name string, data []byte) (bot.ReloadReport, error) {
-	rep, err := b.svc.AddArticle(ctx, name, data)
-	return report(rep), err
+	return b.real().AddArticle(ctx, name, data)
 }
 
 func (b *backend) Stats(ctx context.Context, lang string) string { return "" }
-
-func report(r service.Report) bot.ReloadReport {
-	out := bot.ReloadReport{Embedded: r.Embedded, Added: r.Added, Removed: r.Removed, Changed: r.Changed,
-		Articles: r.Articles, Sentences: r.Sentences, Took: r.Took}
-	for _, f := range r.Failed {
-		out.Failed = append(out.Failed, f.Error())
-	}
-	return out
-}

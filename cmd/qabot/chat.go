@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/qabot/qabot/bot"
+	"github.com/qabot/qabot/bot/backend"
 	"github.com/qabot/qabot/bot/console"
 )
 
@@ -24,6 +25,6 @@ func (m *Main) runChat(ctx context.Context, args []string) error {
 	cfg := bot.DefaultRouterConfig()
 	cfg.Admins = map[string]map[string]bool{console.Platform: {"console": true}}
 	cfg.UserPerMinute, cfg.ChatPerMinute = 0, 0 // one local user: no limits
-	router := bot.NewRouter(&backend{svc: svc}, cfg, m.logger(levelFor(c.verbose)))
+	router := bot.NewRouter(&backend.Backend{Service: svc}, cfg, m.logger(levelFor(c.verbose)))
 	return console.New(m.Stdin, m.Stdout, console.Options{Quiet: *quiet}).Run(ctx, router)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/qabot/qabot/bot"
+	"github.com/qabot/qabot/bot/backend"
 	"github.com/qabot/qabot/bot/discord"
 	"github.com/qabot/qabot/bot/ops"
 	"github.com/qabot/qabot/bot/store"
@@ -115,9 +116,9 @@ func (m *Main) serve(ctx context.Context, cfg *Config, log *slog.Logger) error {
 		return ops.Content{Articles: s.Articles, Sentences: s.Sentences, LoadedAt: s.LoadedAt}
 	}
 	metrics.SetContent(content)
-	be := &backend{svc: svc, metrics: metrics}
-	be.stats = func(ctx context.Context, lang string) string {
-		return usageStats(ctx, st, lang, time.Now(), log) + contentStats(svc, lang)
+	be := &backend.Backend{Service: svc, OnReload: metrics.Reloaded}
+	be.UsageStats = func(ctx context.Context, lang string) string {
+		return usageStats(ctx, st, lang, time.Now(), log)
 	}
 
 	rc := routerConfig(cfg)
