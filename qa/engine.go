@@ -142,13 +142,12 @@ func (e *Engine) Ask(ctx context.Context, question string, top int) Result {
 	if len(ranked) == 0 {
 		return res
 	}
-	res.Closest = e.closest(ranked, 3)
 	minConf := e.minConfidence(res.Lang)
 	if ranked[0].confidence < minConf {
+		res.Closest = e.closest(ranked, 3)
 		return res
 	}
 	res.Answered = true
-	res.Closest = nil
 	for _, c := range ranked {
 		if len(res.Answers) >= top {
 			break
