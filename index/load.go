@@ -38,36 +38,10 @@ func LoadDir(fsys fs.FS) ([]*Article, []LoadError) {
 		data     []byte
 	}
 	var originals, translations []file
-	walkErr := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			errs = append(errs, LoadError{Path: p, Err: unwrapPathError(err)})
-			if d != nil && d.IsDir() && p != "." {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		name := d.Name()
-		if p != "." && strings.HasPrefix(name, ".") {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			return nil
-		}
-		ext := strings.ToLower(path.Ext(name))
-		if ext != ".txt" && ext != ".md" {
-			return nil
-		}
-		if info, err := d.Info(); err == nil && info.Size() > MaxArticleBytes {
-			errs = append(errs, LoadError{Path: p, Err: fmt.Sprintf("file is %d bytes, more than the %d allowed", info.Size(), MaxArticleBytes)})
-			return nil
-		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			errs = append(errs, LoadError{Path: p, Err: unwrapPathError(err)})
-			return nil
+	walkErr := walkArticleFiles(fsys, func(p string, data []byte, problem string) {
+		if problem != "" {
+			errs = append(errs, LoadError{Path: p, Err: problem})
+			return
 		}
 		id := strings.TrimSuffix(p, path.Ext(p))
 		if base, ok := strings.CutSuffix(id, ".en"); ok && base != "" && !strings.HasSuffix(base, "/") {
@@ -75,7 +49,6 @@ func LoadDir(fsys fs.FS) ([]*Article, []LoadError) {
 		} else {
 			originals = append(originals, file{p, id, data})
 		}
-		return nil
 	})
 	if walkErr != nil {
 		errs = append(errs, LoadError{Path: ".", Err: unwrapPathError(walkErr)})
@@ -199,4 +172,49 @@ func unwrapPathError(err error) string {
 		return pe.Op + ": " + pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// walkArticleFiles calls visit, in path order, for every file LoadDir reads
+// (.txt and .md, not hidden, not in a hidden folder) with its bytes, or with
+// the problem that kept it from being read (a walk error, too large, a read
+// error). It returns the error of walking the root itself. LoadDir and
+// ContentHash share it, so the hash covers exactly what is loaded.
+func walkArticleFiles(fsys fs.FS, visit func(p string, data []byte, problem string)) error {
+	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == "." {
+				return err
+			}
+			visit(p, nil, unwrapPathError(err))
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		name := d.Name()
+		if p != "." && strings.HasPrefix(name, ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		ext := strings.ToLower(path.Ext(name))
+		if ext != ".txt" && ext != ".md" {
+			return nil
+		}
+		if info, err := d.Info(); err == nil && info.Size() > MaxArticleBytes {
+			visit(p, nil, fmt.Sprintf("file is %d bytes, more than the %d allowed", info.Size(), MaxArticleBytes))
+			return nil
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			visit(p, nil, unwrapPathError(err))
+			return nil
+		}
+		visit(p, data, "")
+		return nil
+	})
 }

@@ -4,10 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
-	"path"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 )
 
@@ -20,38 +18,10 @@ import (
 // left out (LoadDir reports it). An error means the root cannot be walked.
 func ContentHash(fsys fs.FS) (string, error) {
 	sums := map[string][sha256.Size]byte{}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == "." {
-				return err
-			}
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
+	err := walkArticleFiles(fsys, func(p string, data []byte, problem string) {
+		if problem == "" {
+			sums[p] = sha256.Sum256(data)
 		}
-		name := d.Name()
-		if p != "." && strings.HasPrefix(name, ".") {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			return nil
-		}
-		if ext := strings.ToLower(path.Ext(name)); ext != ".txt" && ext != ".md" {
-			return nil
-		}
-		if info, err := d.Info(); err == nil && info.Size() > MaxArticleBytes {
-			return nil
-		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return nil
-		}
-		sums[p] = sha256.Sum256(data)
-		return nil
 	})
 	if err != nil {
 		return "", err
