@@ -204,21 +204,24 @@ func TestDetectLang(t *testing.T) {
 // and English questions.
 func TestQuestionTypes(t *testing.T) {
 	for q, want := range map[string]QType{
-		"متى زار الأمير تركيا؟":               QWhen,
-		"امتى وقعوا البروتوكول":               QWhen,
-		"في أي عام انضم الحرس الوطني؟":        QWhen,
-		"كم عدد الاتفاقيات؟":                  QHowMany,
-		"ما عدد الدورات؟":                     QHowMany,
-		"وين انعقدت القمة؟":                   QWhere,
-		"من هي السفيرة التركية؟":              QWho,
-		"منو السفيرة؟":                        QWho,
-		"ليش وقعوا البروتوكول؟":               QWhy,
-		"شلون يقيمون التدريبات؟":              QHow,
-		"When did the Emir visit Turkey?":     QWhen,
-		"How many courses were run?":          QHowMany,
-		"Where was the summit held?":          QWhere,
-		"Who is the ambassador?":              QWho,
-		"which year did the guard join FIEP?": QWhen,
+		"متى زار الأمير تركيا؟":                 QWhen,
+		"امتى وقعوا البروتوكول":                 QWhen,
+		"في أي عام انضم الحرس الوطني؟":          QWhen,
+		"كم عدد الاتفاقيات؟":                    QHowMany,
+		"ما عدد الدورات؟":                       QHowMany,
+		"ما أطول مدة تكون فيها الشهادة فعالة؟":  QHowMany,
+		"شنو يعتبر البروتوكول بالنسبة للبلدين؟": QWhat,
+		"ما هو اسم الرئيس؟":                     QWho,
+		"وين انعقدت القمة؟":                     QWhere,
+		"من هي السفيرة التركية؟":                QWho,
+		"منو السفيرة؟":                          QWho,
+		"ليش وقعوا البروتوكول؟":                 QWhy,
+		"شلون يقيمون التدريبات؟":                QHow,
+		"When did the Emir visit Turkey?":       QWhen,
+		"How many courses were run?":            QHowMany,
+		"Where was the summit held?":            QWhere,
+		"Who is the ambassador?":                QWho,
+		"which year did the guard join FIEP?":   QWhen,
 	} {
 		var pq parsedQuery
 		if DetectLang(q) == "en" {
@@ -229,6 +232,25 @@ func TestQuestionTypes(t *testing.T) {
 		if pq.Type != want {
 			t.Errorf("%s: type %q, want %q", q, pq.Type, want)
 		}
+	}
+}
+
+// TestCountWordIsContentOutsideHowMany: «عدد» frames «كم عدد …» but is what
+// «هل ستزيد عدد الاتفاقيات» asks about.
+func TestCountWordIsContentOutsideHowMany(t *testing.T) {
+	has := func(q string) bool {
+		for _, c := range parseArabic(q).Concepts {
+			if c.Text == "عدد" {
+				return true
+			}
+		}
+		return false
+	}
+	if has("كم عدد الاتفاقيات؟") || has("ما عدد الدورات؟") {
+		t.Error("عدد after a question word should frame the question, not be a concept")
+	}
+	if !has("هل ستزيد تركيا عدد اتفاقياتها؟") {
+		t.Error("عدد inside the question should be a concept")
 	}
 }
 

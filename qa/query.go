@@ -70,12 +70,20 @@ var englishQType = map[string]QType{
 func parseArabic(q string) parsedQuery {
 	pq := parsedQuery{Lang: "ar"}
 	toks := index.Tokenize(q)
+	prevQuestion := false
 	for i, tok := range toks {
 		n := arabic.Normalize(tok)
 		if n == "" {
 			continue
 		}
+		afterQuestion := prevQuestion
+		prevQuestion = false
+		if n == "عدد" && !afterQuestion {
+			// «كم عدد» frames the question; «هل ستزيد عدد الاتفاقيات» asks about it
+			goto content
+		}
 		if arabic.IsQuestionWord(n) {
+			prevQuestion = true
 			if pq.Type == QNone {
 				kind := QType(arabic.QuestionWordKind(n))
 				// من is "who" only as the question's first word; elsewhere it is "from".
@@ -86,6 +94,7 @@ func parseArabic(q string) parsedQuery {
 			}
 			continue
 		}
+	content:
 		f := index.ArabicForms(tok)
 		if f.Exact == "" {
 			continue
@@ -101,14 +110,27 @@ func parseArabic(q string) parsedQuery {
 	return pq
 }
 
-// arabicQTypeFromPhrases spots question types spelled with a noun near the
-// start: «في أي عام», «ما عدد», «في أي مدينة», «ما اسم».
+// arabicQTypeFromPhrases spots question types spelled with a noun at most
+// two words after the question word: «في أي عام», «ما عدد», «ما أطول مدة»,
+// «في أي مدينة», «ما اسم». Further on such a noun is only content: «شنو
+// يعتبر البروتوكول بالنسبة لعلاقات البلدين» asks for no number.
 func arabicQTypeFromPhrases(toks []string) QType {
+	lastQuestion := -10
 	for i, tok := range toks {
 		if i >= 4 {
 			break
 		}
 		n := arabic.Normalize(tok)
+		if n == "عدد" && i-lastQuestion <= 2 {
+			return QHowMany
+		}
+		if arabic.IsQuestionWord(n) {
+			lastQuestion = i
+			continue
+		}
+		if i-lastQuestion > 2 {
+			continue
+		}
 		if s := arabic.StripProclitics(n); len(s) >= 4 {
 			n = s
 		}

@@ -1,0 +1,306 @@
+package qa
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/qa/lexicon"
+	"github.com/qabot/qabot/seeds"
+)
+
+// The abstention features of a top candidate: what says whether the
+// question is answered at all, as opposed to which sentence answers it
+// best. Each is in [0, 1].
+const (
+	cBias         = iota // always 1
+	cCoverage            // the candidate's coverage
+	cContext             // its paragraph context
+	cOOV                 // share of the question's weight the index has never seen
+	cMissing             // the heaviest concept neither the sentence nor its paragraph holds, over the heaviest concept
+	cTypeMiss            // a when / how-many question whose sentence holds no date / number
+	cMatched             // share of the concepts the sentence holds, unweighted
+	cMargin              // how far the candidate's score is above the next one's
+	cTrans               // coverage by the sentence's translation (English questions)
+	cFirstMissing        // the question's first concept — in Arabic, what it asks about (ما اسم، كم قيمة، متى تأسس) — is neither in the sentence nor its paragraph
+	cMissing2            // the second heaviest missing concept, over the heaviest concept
+	nConfFeatures
+)
+
+type confFeatures [nConfFeatures]float64
+
+// confModel weighs the abstention features into a logistic confidence.
+// Measured: fitted on XQuAD dev with a third of the paragraphs held out, it
+// abstained less than the engine's coverage + context at the same answered
+// rate (0.687 against 0.783 of the unanswerable questions, with 0.903 of the
+// answerable ones answered), so the engine does not use it.
+type confModel struct {
+	w confFeatures
+}
+
+func (m confModel) confidence(f *confFeatures) float64 {
+	var z float64
+	for i := range f {
+		z += m.w[i] * f[i]
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+// confidenceFeatures computes the abstention features of cands[i].
+func confidenceFeatures(ix *index.Index, rq *resolved, cands []candidate, i int, fz *termInfo) confFeatures {
+	var f confFeatures
+	c := cands[i]
+	f[cBias] = 1
+	f[cCoverage] = c.coverage
+	f[cContext] = c.context
+	f[cTrans] = c.f[fTrans]
+	if rq.totalW == 0 || len(rq.concepts) == 0 {
+		return f
+	}
+	own := conceptStrengths(ix, rq, c.id, fz)
+	para := paragraphInfo(ix, rq, c.id, fz)
+	var oov, maxW, missing, missing2 float64
+	matched := 0
+	for k, rc := range rq.concepts {
+		maxW = math.Max(maxW, rc.weight)
+		if len(rc.alts) == 0 && rc.fuzzy == "" || len(rc.alts) == 0 && own[k].strength == 0 {
+			oov += rc.weight
+		}
+		if own[k].strength > 0 {
+			matched++
+		} else if para.best[k] == 0 {
+			if rc.weight > missing {
+				missing, missing2 = rc.weight, missing
+			} else {
+				missing2 = math.Max(missing2, rc.weight)
+			}
+			if k == 0 {
+				f[cFirstMissing] = 1
+			}
+		}
+	}
+	f[cOOV] = oov / rq.totalW
+	if maxW > 0 {
+		f[cMissing] = missing / maxW
+		f[cMissing2] = missing2 / maxW
+	}
+	f[cMatched] = float64(matched) / float64(len(rq.concepts))
+	if (rq.qtype == QWhen || rq.qtype == QHowMany) && c.f[fType] == 0 {
+		f[cTypeMiss] = 1
+	}
+	if i+1 < len(cands) && c.score > 0 {
+		f[cMargin] = math.Min(1, (c.score-cands[i+1].score)/c.score*4)
+	} else if i+1 >= len(cands) {
+		f[cMargin] = 1
+	}
+	return f
+}
+
+// confSample is one question's abstention features and whether the index
+// can answer it.
+type confSample struct {
+	f          confFeatures
+	answerable bool
+	group      int // fitting half
+}
+
+// TestFitAbstention fits the abstention model. It is a tool, not a test:
+// QABOT_TUNE=abstain runs it. XQuAD dev gives the training data: a third
+// of its paragraphs is kept out of the index, so their questions — on the
+// same topics as the paragraphs left in — cannot be answered. The model is
+// fitted on one half of the articles, checked on the other, and then only
+// reported on the seed question sets.
+func TestFitAbstention(t *testing.T) {
+	if os.Getenv("QABOT_TUNE") != "abstain" {
+		t.Skip("set QABOT_TUNE=abstain to fit the abstention model")
+	}
+	lex, _ := lexicon.Load(lexicon.DefaultDictdPairs())
+	for _, lang := range []string{"ar", "en"} {
+		ctxFile := ""
+		if lang == "en" {
+			ctxFile = "../../shared/xquad-dev/xquad-dev.ar.json"
+		}
+		arts, qs, err := ReadXQuAD("../../shared/xquad-dev/xquad-dev."+lang+".json", ctxFile)
+		if err != nil {
+			t.Skip(err)
+		}
+		heldOut := map[string]bool{}
+		var kept []*index.Article
+		for _, a := range arts {
+			var ai, pi int
+			fmt.Sscanf(strings.TrimPrefix(a.ID, "xquad/"), "%d-%d", &ai, &pi)
+			if pi%3 == 1 {
+				heldOut[a.ID] = true
+				continue
+			}
+			kept = append(kept, a)
+		}
+		ix, err := index.Build(context.Background(), kept, index.BuildOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := NewEngine(ix, lex, DefaultOptions)
+		var samples []confSample
+		for _, q := range qs {
+			var ai int
+			fmt.Sscanf(strings.TrimPrefix(q.Doc, "xquad/"), "%d-", &ai)
+			f, ok := e.topFeatures(q.Question)
+			if !ok {
+				continue
+			}
+			samples = append(samples, confSample{f: f, answerable: !heldOut[q.Doc], group: ai % 2})
+		}
+		m := fitLogistic(samples, 0)
+		t.Logf("%s: model %v", lang, fmtW(m.w))
+		for g := 0; g < 2; g++ {
+			th := thresholdFor(m, samples, g, 0.90)
+			t.Logf("%s half %d: threshold %.3f (answers 0.90 of its answerable) → other half: %s", lang, g, th, rates(m, samples, 1-g, th))
+		}
+		all := fitLogistic(samples, -1)
+		th := thresholdFor(all, samples, -1, 0.90)
+		t.Logf("%s all: model %v threshold %.3f: %s", lang, fmtW(all.w), th, rates(all, samples, -1, th))
+		// the seed sets, reported only
+		seedArts, errs := index.LoadDir(seeds.FS)
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		six, _ := index.Build(context.Background(), seedArts, index.BuildOptions{})
+		se := NewEngine(six, lex, DefaultOptions)
+		set, err := ReadQuestionFile("testdata/seed-" + lang + ".jsonl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ss []confSample
+		for _, q := range set {
+			f, ok := se.topFeatures(q.Question)
+			if !ok {
+				f[cBias] = 1
+			}
+			ss = append(ss, confSample{f: f, answerable: q.Answer != ""})
+			if os.Getenv("QABOT_SHOW") != "" {
+				t.Logf("%v %.3f %.2f %s", q.Answer != "", all.confidence(&f), f, q.Question)
+			}
+		}
+		bth := thresholdFor(coverageScore{}, samples, -1, 0.90)
+		t.Logf("%s baseline coverage+context on XQuAD: threshold %.3f: %s", lang, bth, rates(coverageScore{}, samples, -1, bth))
+		for _, th := range []float64{0.35, 0.40, 0.44, 0.48, 0.52} {
+			t.Logf("%s coverage+context at %.2f: XQuAD %s; seed %s", lang, th, rates(coverageScore{}, samples, -1, th), rates(coverageScore{}, ss, -1, th))
+		}
+		bst := thresholdFor(coverageScore{}, ss, -1, 0.95)
+		t.Logf("%s baseline on the seed, its own threshold %.3f: %s", lang, bst, rates(coverageScore{}, ss, -1, bst))
+		t.Logf("%s seed at the XQuAD threshold %.3f: %s", lang, th, rates(all, ss, -1, th))
+		st := thresholdFor(all, ss, -1, 0.95)
+		t.Logf("%s seed at its own threshold %.3f: %s", lang, st, rates(all, ss, -1, st))
+	}
+}
+
+// topFeatures ranks a question and returns its top candidate's abstention
+// features.
+func (e *Engine) topFeatures(question string) (confFeatures, bool) {
+	q := CleanQuestion(question, e.opts.MaxQuestionRunes)
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	cands, rq := e.rank(context.Background(), q, DetectLang(q))
+	if len(cands) == 0 {
+		return confFeatures{}, false
+	}
+	return confidenceFeatures(e.ix, rq, cands, 0, e.terms), true
+}
+
+func fmtW(w confFeatures) string {
+	var b strings.Builder
+	for i, v := range w {
+		fmt.Fprintf(&b, "%d:%.2f ", i, v)
+	}
+	return b.String()
+}
+
+// fitLogistic fits a logistic regression by gradient descent (L2 0.01) on
+// the samples of one group (-1: all).
+func fitLogistic(ss []confSample, group int) confModel {
+	var m confModel
+	var train []confSample
+	var pos, neg float64
+	for _, s := range ss {
+		if group < 0 || s.group == group {
+			train = append(train, s)
+			if s.answerable {
+				pos++
+			} else {
+				neg++
+			}
+		}
+	}
+	// classes weighed equally: there are twice as many answerable questions
+	wPos, wNeg := 0.5/pos, 0.5/neg
+	for it := 0; it < 4000; it++ {
+		var g confFeatures
+		for _, s := range train {
+			p := m.confidence(&s.f)
+			y, w := 0.0, wNeg
+			if s.answerable {
+				y, w = 1, wPos
+			}
+			for k := range g {
+				g[k] += w * (p - y) * s.f[k]
+			}
+		}
+		for k := range m.w {
+			reg := 0.01 * m.w[k]
+			if k == cBias {
+				reg = 0
+			}
+			m.w[k] -= 2 * (g[k] + reg)
+		}
+	}
+	return m
+}
+
+// thresholdFor is the highest confidence threshold that still answers the
+// given share of the group's answerable questions.
+func thresholdFor(m scorer, ss []confSample, group int, share float64) float64 {
+	var confs []float64
+	for _, s := range ss {
+		if s.answerable && (group < 0 || s.group == group) {
+			confs = append(confs, m.confidence(&s.f))
+		}
+	}
+	sort.Float64s(confs)
+	k := int(math.Floor(float64(len(confs)) * (1 - share)))
+	return confs[k]
+}
+
+func rates(m scorer, ss []confSample, group int, th float64) string {
+	var a, na, u, nu int
+	for _, s := range ss {
+		if group >= 0 && s.group != group {
+			continue
+		}
+		answered := m.confidence(&s.f) >= th
+		if s.answerable {
+			na++
+			if answered {
+				a++
+			}
+		} else {
+			nu++
+			if !answered {
+				u++
+			}
+		}
+	}
+	return fmt.Sprintf("answered %.3f of %d answerable, abstained %.3f of %d unanswerable", float64(a)/float64(na), na, float64(u)/float64(max(nu, 1)), nu)
+}
+
+type scorer interface{ confidence(*confFeatures) float64 }
+
+// coverageScore is the confidence before the model: coverage plus half the
+// paragraph context.
+type coverageScore struct{}
+
+func (coverageScore) confidence(f *confFeatures) float64 { return f[cCoverage] + 0.5*f[cContext] }
