@@ -20,11 +20,14 @@ import (
 // the article's text that the right sentence holds ("" when the articles do
 // not answer the question). Doc and Paragraph, when set, must match too.
 type EvalQuestion struct {
-	ID        string `json:"id,omitempty"`
-	Question  string `json:"question"`
-	Answer    string `json:"answer"`
-	Doc       string `json:"doc,omitempty"`
-	Paragraph int    `json:"paragraph,omitempty"`
+	ID       string `json:"id,omitempty"`
+	Question string `json:"question"`
+	Answer   string `json:"answer"`
+	// Also lists other answer texts that are right too: an article may say
+	// the same thing twice (a paragraph and a list item under a heading).
+	Also      []string `json:"also,omitempty"`
+	Doc       string   `json:"doc,omitempty"`
+	Paragraph int      `json:"paragraph,omitempty"`
 }
 
 // ReadQuestionSet reads a question set: one JSON EvalQuestion per line;
@@ -283,7 +286,16 @@ func (e *Engine) isRight(id int, q EvalQuestion) bool {
 	if q.Paragraph != 0 && para.N != q.Paragraph {
 		return false
 	}
-	return strings.Contains(normalizeForMatch(s.Text), normalizeForMatch(q.Answer))
+	text := normalizeForMatch(s.Text)
+	if strings.Contains(text, normalizeForMatch(q.Answer)) {
+		return true
+	}
+	for _, a := range q.Also {
+		if a != "" && strings.Contains(text, normalizeForMatch(a)) {
+			return true
+		}
+	}
+	return false
 }
 
 // normalizeForMatch folds a text for answer matching: Arabic normalisation,
