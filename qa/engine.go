@@ -3,6 +3,7 @@ package qa
 import (
 	"context"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -323,8 +324,9 @@ type resolved struct {
 
 type rconcept struct {
 	text   string
-	fuzzy  string  // the normalised Arabic word matched by trigrams when nothing else matches
-	idf    float64 // the idf of its rarest alternative: how common the concept is
+	fuzzy  string   // the normalised Arabic word matched by trigrams when nothing else matches
+	roots  []uint32 // root ids (in the generation's termInfo) of its word, or of an English word's Arabic renderings
+	idf    float64  // the idf of its rarest alternative: how common the concept is
 	weight float64
 	number bool
 	alts   []ralt
@@ -368,6 +370,11 @@ func (e *Engine) resolve(pq parsedQuery) *resolved {
 		}
 		if pq.Lang == "ar" && !c.Number {
 			rc.fuzzy = index.ArabicForms(text).Exact
+			if e.terms != nil && rootMatch > 0 {
+				if id := e.terms.rootID(arabic.Root(rc.fuzzy), false); id != 0 {
+					rc.roots = []uint32{id}
+				}
+			}
 		}
 		bestIDF := 0.0
 		for _, a := range c.Alts {
@@ -393,6 +400,17 @@ func (e *Engine) resolve(pq parsedQuery) *resolved {
 			rc.idf = max(rc.idf, altIDF)
 			ra.idf = altIDF
 			rc.alts = append(rc.alts, ra)
+		}
+		if pq.Lang == "en" && e.terms != nil && rootMatch > 0 {
+			// the roots of its Arabic renderings: "increase" → زيادة reaches ستزيد
+			for _, a := range c.Alts {
+				if len(a.Terms) != 1 || a.Terms[0].English || a.Weight < 0.5 {
+					continue
+				}
+				if id := e.terms.rootID(arabic.Root(a.Terms[0].Forms.Exact), false); id != 0 && !slices.Contains(rc.roots, id) && len(rc.roots) < 4 {
+					rc.roots = append(rc.roots, id)
+				}
+			}
 		}
 		sort.SliceStable(rc.alts, func(i, j int) bool { return rc.alts[i].weight > rc.alts[j].weight })
 		if len(rc.alts) > maxAlts {

@@ -18,6 +18,8 @@ type termInfo struct {
 	stripped []string // term id → exact form without proclitics, "" when shorter than minFuzzyRunes
 	first    []rune   // term id → first letter of stripped
 	runes    []uint8  // term id → rune count of stripped (capped at 255)
+	root     []uint32 // term id → root id (0: none), for words no stem joins (ستزيد / زيادة)
+	rootIDs  map[string]uint32
 }
 
 const (
@@ -29,25 +31,72 @@ func newTermInfo(ix *index.Index) *termInfo {
 	if ix == nil {
 		return nil
 	}
-	ti := &termInfo{exact: ix.Terms.TermStrings()}
+	terms, kinds := ix.Terms.TermStrings()
+	ti := &termInfo{exact: terms}
 	ti.flags = make([]uint8, len(ti.exact))
 	ti.stripped = make([]string, len(ti.exact))
 	ti.first = make([]rune, len(ti.exact))
 	ti.runes = make([]uint8, len(ti.exact))
+	ti.root = make([]uint32, len(ti.exact))
+	ti.rootIDs = map[string]uint32{}
+	// the terms are already normalised: no Normalize, and the proclitics
+	// are stripped once per term
 	for id, t := range ti.exact {
-		if st := arabic.StripProclitics(t); utf8.RuneCountInString(st) >= minFuzzyRunes {
-			ti.stripped[id] = st
-			ti.first[id], _ = utf8.DecodeRuneInString(st)
-			ti.runes[id] = uint8(min(255, utf8.RuneCountInString(st)))
+		// sentences' words are looked up by their exact form only: the
+		// stems (most of the table) need nothing
+		st := t
+		switch kinds[id] {
+		case 'e':
+			ti.root[id] = ti.rootID(arabic.Root(t), true)
+			st = arabic.StripProclitics(t)
+			if n := utf8.RuneCountInString(st); n >= minFuzzyRunes {
+				ti.stripped[id] = st
+				ti.first[id], _ = utf8.DecodeRuneInString(st)
+				ti.runes[id] = uint8(min(255, n))
+			}
+		case 'E':
+		default:
+			continue
 		}
-		if isDateToken(t) {
+		if isYear(t) || monthWords[t] || monthWords[st] {
 			ti.flags[id] |= flagDate
 		}
-		if isNumber(foldDigits(t)) || numberWords[normalizeWord(t)] {
+		if isNumber(t) || numberWords[t] || numberWords[st] {
 			ti.flags[id] |= flagNumber
 		}
 	}
 	return ti
+}
+
+// rootID returns the id of a root ("" → 0), adding it when add is set;
+// without add, a root no word of the index has is 0.
+func (f *termInfo) rootID(root string, add bool) uint32 {
+	if root == "" {
+		return 0
+	}
+	if id, ok := f.rootIDs[root]; ok || !add {
+		return id
+	}
+	id := uint32(len(f.rootIDs) + 1)
+	f.rootIDs[root] = id
+	return id
+}
+
+// rootMatch is the strength of a match by root alone: ستزيد and زيادة
+// share a meaning, but less surely than two forms of one stem.
+var rootMatch = 0.5
+
+// matchRoot returns the position of the first sentence word with the root.
+func (f *termInfo) matchRoot(root uint32, words []index.Word) (int, bool) {
+	if f == nil || root == 0 {
+		return 0, false
+	}
+	for p, w := range words {
+		if int(w.Exact) < len(f.root) && f.root[w.Exact] == root {
+			return p, true
+		}
+	}
+	return 0, false
 }
 
 // minFuzzyRunes is the shortest word matched fuzzily: shorter words share

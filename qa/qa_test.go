@@ -466,3 +466,23 @@ The price of oil rose after the decision.
 		}
 	}
 }
+
+// BenchmarkTermInfo100k is the per-generation work of Swap over 100,000
+// generated sentences (a third of their words random, so the vocabulary is
+// large): flags, fuzzy keys and roots of every term.
+func BenchmarkTermInfo100k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("short")
+	}
+	ix, err := index.Build(context.Background(), syntheticCorpus(b, 2000, 50), index.BuildOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	b.ReportAllocs()
+	var terms int
+	for b.Loop() {
+		terms = len(newTermInfo(ix).exact)
+	}
+	b.ReportMetric(float64(terms), "terms")
+}

@@ -212,6 +212,14 @@ func conceptStrengths(ix *index.Index, rq *resolved, id int, fz *termInfo) []str
 				best.strength, best.pos, best.exact = s, pos, isExact
 			}
 		}
+		for _, root := range c.roots {
+			if best.strength > 0 {
+				break
+			}
+			if pos, ok := fz.matchRoot(root, words); ok {
+				best.strength, best.pos, best.exact = rootMatch, pos, false
+			}
+		}
 		if best.strength == 0 && fz != nil && c.fuzzy != "" {
 			if d, pos := fz.match(c.fuzzy, words); d > 0 {
 				best.strength, best.pos, best.exact = fuzzyMatch*d, pos, false
@@ -417,12 +425,11 @@ func typeMatch(ix *index.Index, rq *resolved, id int, matchedPos []int, ti *term
 	return has, near
 }
 
-func isDateToken(tok string) bool {
-	n := foldDigits(tok)
-	if len(n) == 4 {
-		if y, err := strconv.Atoi(n); err == nil && y >= 1000 && y <= 2100 {
-			return true
-		}
+// isYear reports whether s is four ASCII digits from 1000 to 2100.
+func isYear(s string) bool {
+	if len(s) != 4 || s[0] < '1' || s[0] > '2' {
+		return false
 	}
-	return monthWords[normalizeWord(tok)]
+	y, err := strconv.Atoi(s)
+	return err == nil && y >= 1000 && y <= 2100
 }
