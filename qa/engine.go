@@ -240,6 +240,7 @@ func (e *Engine) rank(ctx context.Context, q, lang string) ([]candidate, *resolv
 		e.addReverse(&pq)
 		e.addSynonyms(&pq)
 	}
+	e.addMetonyms(&pq)
 	rq := e.resolve(pq)
 	if len(rq.concepts) == 0 {
 		return nil, rq
@@ -300,6 +301,41 @@ func (e *Engine) addSynonyms(pq *parsedQuery) {
 				}
 				seen[a.Terms[0].Forms.Light] = true
 				c.Alts = append(c.Alts, a)
+			}
+		}
+	}
+}
+
+// metonymWeight is the weight of what a word stands for by metonymy
+// (أنقرة → تركيا، التركية): the same referent, named differently.
+var metonymWeight = 0.6
+
+// addMetonyms gives a concept naming a capital — in Arabic, or through an
+// English word's Arabic rendering — the country and nationality it stands
+// for in news text: «سفيرة أنقرة» is Turkey's ambassador.
+func (e *Engine) addMetonyms(pq *parsedQuery) {
+	if e.lex == nil || metonymWeight == 0 {
+		return
+	}
+	for i := range pq.Concepts {
+		c := &pq.Concepts[i]
+		seen := map[string]bool{}
+		n := len(c.Alts)
+		for _, a := range c.Alts[:n] {
+			if len(a.Terms) != 1 || a.Terms[0].English || a.Weight < 0.5 {
+				continue
+			}
+			for _, m := range e.lex.Metonyms(a.Terms[0].Forms.Exact) {
+				ma := arabicAlt(m, a.Weight*metonymWeight)
+				key := ""
+				for _, t := range ma.Terms {
+					key += t.Forms.Light + " "
+				}
+				if len(ma.Terms) == 0 || seen[key] {
+					continue
+				}
+				seen[key] = true
+				c.Alts = append(c.Alts, ma)
 			}
 		}
 	}

@@ -467,6 +467,56 @@ The price of oil rose after the decision.
 	}
 }
 
+// TestCapitalsAndRoots: a capital matches the sentence that names its
+// country (أنقرة → تركيا), and a verb its verbal noun by their root
+// (ستزيد → زيادة), from Arabic and English questions.
+func TestCapitalsAndRoots(t *testing.T) {
+	art, err := index.ParseArticle("test/gulf.txt", []byte(`+++
+title = "علاقات"
+lang = "ar"
++++
+وقعت تركيا مع الكويت اتفاقية في مجال الطاقة.
+
+أعلنت الحكومة زيادة الاستثمار في الموانئ.
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.Build(context.Background(), []*index.Article{art}, index.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	e := NewEngine(ix, glossaryLexicon(), DefaultOptions)
+	for _, c := range []struct {
+		question, word string
+		sentence       int
+		min, max       float64
+	}{
+		{"ماذا وقعت أنقرة مع الكويت؟", "أنقرة", 0, 0.3, 0.7},         // the country, at the metonymy weight
+		{"What did Ankara sign with Kuwait?", "ankara", 0, 0.3, 0.7}, // through أنقرة
+		{"هل ستزيد الحكومة الاستثمار؟", "ستزيد", 1, rootMatch, rootMatch},
+		{"Will the government increase investment?", "increase", 1, 0.3, 1}, // زيادة itself or by root
+	} {
+		e.mu.RLock()
+		_, rq := e.rank(context.Background(), c.question, DetectLang(c.question))
+		own := conceptStrengths(e.ix, rq, c.sentence, e.terms)
+		e.mu.RUnlock()
+		found := false
+		for i, rc := range rq.concepts {
+			if strings.EqualFold(rc.text, c.word) {
+				found = true
+				if s := own[i].strength; s < c.min || s > c.max {
+					t.Errorf("%s: %s matches sentence %d at %.2f, want %.2f–%.2f", c.question, c.word, c.sentence, s, c.min, c.max)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no concept %s", c.question, c.word)
+		}
+	}
+}
+
 // BenchmarkTermInfo100k is the per-generation work of Swap over 100,000
 // generated sentences (a third of their words random, so the vocabulary is
 // large): flags, fuzzy keys and roots of every term.

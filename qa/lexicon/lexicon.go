@@ -45,7 +45,7 @@ type Translation struct {
 	Phrase bool    // Arabic has more than one word: match it as a phrase
 }
 
-//go:embed glossary/*.tsv
+//go:embed glossary/*.tsv metonymy/*.tsv
 var glossaryFS embed.FS
 
 // Lexicon maps lowercase English words and phrases to Arabic renderings,
@@ -55,6 +55,7 @@ type Lexicon struct {
 	gloss    map[string][]string // English key → renderings, most common first
 	dict     map[string][]string // English key → renderings from dictd
 	rev      map[string][]string // NormalizeArabic(rendering) → English keys (glossary only)
+	metonyms map[string][]string // NormalizeArabic(capital) → what it stands for (LoadMetonyms)
 	maxWords int
 }
 
@@ -338,6 +339,7 @@ type Report struct {
 	Glossary      SourceReport
 	GlossaryFiles int
 	GlossaryKeys  int
+	Metonyms      int     // capitals read from the metonymy table
 	BadLines      []error // glossary lines that were skipped, "file:line: reason"
 	Dictd         []SourceReport
 	DictdKeys     int
@@ -347,7 +349,7 @@ type Report struct {
 // String returns a one-line summary for the start-up log.
 func (r Report) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "lexicon: glossary %d keys (%d lines, %d files", r.GlossaryKeys, r.Glossary.Entries, r.GlossaryFiles)
+	fmt.Fprintf(&b, "lexicon: glossary %d keys (%d lines, %d files, %d capitals", r.GlossaryKeys, r.Glossary.Entries, r.GlossaryFiles, r.Metonyms)
 	if n := len(r.BadLines); n > 0 {
 		fmt.Fprintf(&b, ", %d bad lines, first %v", n, r.BadLines[0])
 	}
@@ -394,6 +396,13 @@ func Load(dictdPaths [][2]string) (*Lexicon, Report) {
 		rep.GlossaryFiles++
 		n, errs := l.LoadGlossary(path.Base(f), strings.NewReader(string(data)))
 		rep.Glossary.Entries += n
+		rep.BadLines = append(rep.BadLines, errs...)
+	}
+	if data, err := glossaryFS.ReadFile(metonymyFile); err != nil {
+		rep.BadLines = append(rep.BadLines, err)
+	} else {
+		n, errs := l.LoadMetonyms(path.Base(metonymyFile), strings.NewReader(string(data)))
+		rep.Metonyms = n
 		rep.BadLines = append(rep.BadLines, errs...)
 	}
 	rep.Glossary.Took = time.Since(start)

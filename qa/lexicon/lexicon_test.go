@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -320,5 +321,31 @@ func BenchmarkLookup(b *testing.B) {
 	for b.Loop() {
 		l.Lookup(words[i%len(words)])
 		i++
+	}
+}
+
+// TestMetonyms: a capital stands for its country and nationality, also
+// with a proclitic and without hamza; bad lines are reported.
+func TestMetonyms(t *testing.T) {
+	l, rep := Load(nil)
+	if rep.Metonyms < 150 {
+		t.Errorf("embedded capitals: %d", rep.Metonyms)
+	}
+	for _, w := range []string{"أنقرة", "انقرة", "وأنقرة", "بانقره"} {
+		m := l.Metonyms(w)
+		if !slices.Contains(m, "تركيا") || !slices.Contains(m, "تركية") {
+			t.Errorf("Metonyms(%s) = %v", w, m)
+		}
+	}
+	if m := l.Metonyms("الكويت"); m != nil {
+		t.Errorf("Metonyms(الكويت) = %v: a country is not a capital", m)
+	}
+	x := New()
+	n, errs := x.LoadMetonyms("t.tsv", strings.NewReader("# c\nواشنطن\tالولايات المتحدة|أمريكا\tأمريكي\nbad line\nباريس\t\t\n"))
+	if n != 1 || len(errs) != 2 {
+		t.Errorf("LoadMetonyms: %d entries, errors %v", n, errs)
+	}
+	if m := x.Metonyms("واشنطن"); len(m) != 3 {
+		t.Errorf("Metonyms(واشنطن) = %v", m)
 	}
 }
