@@ -71,6 +71,12 @@ func (f *features) dot(w *features) float64 {
 	return s
 }
 
+// arabicOnlyMatch scales an English question word matched in a sentence's
+// Arabic but not in its human translation: the translation is the direct
+// evidence, the Arabic match went through a lexicon (president → رئيس also
+// matches رئيس الأركان, the chief of staff).
+var arabicOnlyMatch = 0.6
+
 // Match strengths of one word form against a question term.
 var (
 	matchExact = 1.0
@@ -224,6 +230,9 @@ func conceptStrengths(ix *index.Index, rq *resolved, id int, fz *termInfo) []str
 			if d, pos := fz.match(c.fuzzy, words); d > 0 {
 				best.strength, best.pos, best.exact = fuzzyMatch*d, pos, false
 			}
+		}
+		if rq.lang == "en" && len(trans) > 0 && best.tr == 0 {
+			best.strength *= arabicOnlyMatch
 		}
 		out[i] = best
 	}
