@@ -304,3 +304,80 @@ type scorer interface{ confidence(*confFeatures) float64 }
 type coverageScore struct{}
 
 func (coverageScore) confidence(f *confFeatures) float64 { return f[cCoverage] + 0.5*f[cContext] }
+
+// TestScanUnseenWeight measures how much a question word the index has
+// never seen should count against the confidence: for each weight, the
+// threshold that answers 0.90 of XQuAD's answerable questions (a third of
+// the paragraphs held out as above), what it abstains from there, and the
+// same threshold on the seed sets. A tool: QABOT_TUNE=oov runs it.
+func TestScanUnseenWeight(t *testing.T) {
+	if os.Getenv("QABOT_TUNE") != "oov" {
+		t.Skip("set QABOT_TUNE=oov")
+	}
+	lex, _ := lexicon.Load(lexicon.DefaultDictdPairs())
+	seedArts, errs := index.LoadDir(seeds.FS)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	six, _ := index.Build(context.Background(), seedArts, index.BuildOptions{})
+	se := NewEngine(six, lex, DefaultOptions)
+	defer func(a, b float64) { oovWeight, oovWeightEnglish = a, b }(oovWeight, oovWeightEnglish)
+	for _, lang := range []string{"ar", "en", "en-tr"} {
+		ctxFile := ""
+		if lang != "ar" {
+			ctxFile = "../../shared/xquad-dev/xquad-dev.ar.json"
+		}
+		qfile := "../../shared/xquad-dev/xquad-dev." + strings.TrimSuffix(lang, "-tr") + ".json"
+		arts, qs, err := ReadXQuAD(qfile, ctxFile)
+		if err != nil {
+			t.Skip(err)
+		}
+		if lang == "en-tr" {
+			attachTranslations(t, arts, qfile)
+		}
+		heldOut := map[string]bool{}
+		var kept []*index.Article
+		for _, a := range arts {
+			var ai, pi int
+			fmt.Sscanf(strings.TrimPrefix(a.ID, "xquad/"), "%d-%d", &ai, &pi)
+			if pi%3 == 1 {
+				heldOut[a.ID] = true
+				continue
+			}
+			kept = append(kept, a)
+		}
+		ix, err := index.Build(context.Background(), kept, index.BuildOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := NewEngine(ix, lex, DefaultOptions)
+		set, _ := ReadQuestionFile("testdata/seed-" + strings.TrimSuffix(lang, "-tr") + ".jsonl")
+		for _, w := range scanWeights(lang) {
+			if lang == "ar" {
+				oovWeight = w
+			} else {
+				oovWeightEnglish = w
+			}
+			var xs, ss []confSample
+			for _, q := range qs {
+				f, _ := e.topFeatures(q.Question)
+				xs = append(xs, confSample{f: f, answerable: !heldOut[q.Doc]})
+			}
+			for _, q := range set {
+				f, _ := se.topFeatures(q.Question)
+				ss = append(ss, confSample{f: f, answerable: q.Answer != ""})
+			}
+			th := thresholdFor(coverageScore{}, xs, -1, 0.90)
+			st := thresholdFor(coverageScore{}, ss, -1, 0.95)
+			t.Logf("%s unseen %.1f: XQuAD th %.3f %s | seed at it: %s | seed th %.3f: %s", lang, w, th,
+				rates(coverageScore{}, xs, -1, th), rates(coverageScore{}, ss, -1, th), st, rates(coverageScore{}, ss, -1, st))
+		}
+	}
+}
+
+func scanWeights(lang string) []float64 {
+	if os.Getenv("QABOT_OOV_FIXED") != "" {
+		return []float64{map[bool]float64{true: oovWeight, false: oovWeightEnglish}[lang == "ar"]}
+	}
+	return []float64{0.4, 0.6, 0.8, 1.0, 1.2, 1.5}
+}

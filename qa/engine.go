@@ -23,10 +23,14 @@ type Options struct {
 	// Candidates is how many sentences bleve returns for re-ranking.
 	Candidates int
 	// MinConfidence is the confidence below which the engine abstains from
-	// an Arabic question; MinConfidenceEnglish from an English one (English
-	// words reach Arabic text through translations, which match more loosely).
+	// an Arabic question answered by Arabic text; MinConfidenceEnglish from
+	// an English one answered by English text (an article's translation, or
+	// an English article); MinConfidenceLexicon from a question that reaches
+	// text in the other language only through the lexicon, where fewer words
+	// can match at all.
 	MinConfidence        float64
 	MinConfidenceEnglish float64
+	MinConfidenceLexicon float64
 	// MaxQuestionRunes caps the analysed question length.
 	MaxQuestionRunes int
 }
@@ -36,6 +40,7 @@ var DefaultOptions = Options{
 	Candidates:           60,
 	MinConfidence:        0.40,
 	MinConfidenceEnglish: 0.48,
+	MinConfidenceLexicon: 0.33,
 	MaxQuestionRunes:     1000,
 }
 
@@ -63,6 +68,9 @@ func NewEngine(ix *index.Index, lex *lexicon.Lexicon, opts Options) *Engine {
 	}
 	if opts.MinConfidenceEnglish == 0 {
 		opts.MinConfidenceEnglish = DefaultOptions.MinConfidenceEnglish
+	}
+	if opts.MinConfidenceLexicon == 0 {
+		opts.MinConfidenceLexicon = DefaultOptions.MinConfidenceLexicon
 	}
 	if opts.MaxQuestionRunes <= 0 {
 		opts.MaxQuestionRunes = DefaultOptions.MaxQuestionRunes
@@ -143,7 +151,7 @@ func (e *Engine) Ask(ctx context.Context, question string, top int) Result {
 	if len(ranked) == 0 {
 		return res
 	}
-	minConf := e.minConfidence(res.Lang)
+	minConf := e.minConfidence(res.Lang, e.direct(res.Lang, ranked[0].id))
 	if ranked[0].confidence < minConf {
 		res.Closest = e.closest(ranked, 3)
 		return res
@@ -161,11 +169,29 @@ func (e *Engine) Ask(ctx context.Context, question string, top int) Result {
 	return res
 }
 
-func (e *Engine) minConfidence(lang string) float64 {
-	if lang == "en" {
+// minConfidence is the abstention threshold of a question in lang whose
+// top sentence can be read in that language (direct) or is reached only
+// through the lexicon.
+func (e *Engine) minConfidence(lang string, direct bool) float64 {
+	switch {
+	case !direct:
+		return e.opts.MinConfidenceLexicon
+	case lang == "en":
 		return e.opts.MinConfidenceEnglish
 	}
 	return e.opts.MinConfidence
+}
+
+// direct reports whether a sentence can be read in the question's
+// language: an English question needs a translation or an English
+// article, an Arabic one an Arabic article. The read lock must be held.
+func (e *Engine) direct(lang string, id int) bool {
+	ref := e.ix.Sents[id]
+	english := e.ix.Articles[ref.Art].Lang == "en"
+	if lang == "en" {
+		return english || e.ix.TranslationOf(ref) != ""
+	}
+	return !english
 }
 
 // Ranked is one re-ranked candidate, exported for evaluation tools.
@@ -173,6 +199,7 @@ type Ranked struct {
 	ID         int
 	Score      float64
 	Confidence float64
+	Direct     bool // the sentence can be read in the question's language (see Options.MinConfidenceLexicon)
 }
 
 // Rank returns the re-ranked candidates of a question, best first, for
@@ -188,7 +215,7 @@ func (e *Engine) Rank(ctx context.Context, question string) ([]Ranked, string) {
 	cands, _ := e.rank(ctx, q, lang)
 	out := make([]Ranked, len(cands))
 	for i, c := range cands {
-		out[i] = Ranked{ID: c.id, Score: c.score, Confidence: c.confidence}
+		out[i] = Ranked{ID: c.id, Score: c.score, Confidence: c.confidence, Direct: e.direct(lang, c.id)}
 	}
 	return out, lang
 }
@@ -489,8 +516,8 @@ func resolveTerm(tt *index.TermTable, t term) rterm {
 // English words the lexicon cannot place count less: many are just words
 // the glossary lacks.
 var (
-	oovWeight         = 0.8
-	oovWeightEnglish  = 0.8
+	oovWeight         = 1.2
+	oovWeightEnglish  = 0.6
 	contextConfidence = 0.5
 )
 

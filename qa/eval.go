@@ -192,11 +192,11 @@ func Evaluate(ctx context.Context, e *Engine, qs []EvalQuestion) EvalReport {
 		start := time.Now()
 		ranked, lang := e.Rank(ctx, q.Question)
 		r.latencies = append(r.latencies, time.Since(start))
-		conf := 0.0
+		conf, direct := 0.0, true
 		if len(ranked) > 0 {
-			conf = ranked[0].Confidence
+			conf, direct = ranked[0].Confidence, ranked[0].Direct
 		}
-		isAnswered := conf >= e.minConfidence(lang)
+		isAnswered := conf >= e.minConfidence(lang, direct)
 		r.Questions++
 		if q.Answer == "" {
 			r.Unanswerable++

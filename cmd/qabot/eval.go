@@ -37,7 +37,7 @@ func (m *Main) runEval(ctx context.Context, args []string) error {
 	lex := loadLexicon(c.noDict, nil, log)
 	opts := qa.DefaultOptions
 	if *minConf > 0 {
-		opts.MinConfidence, opts.MinConfidenceEnglish = *minConf, *minConf
+		opts.MinConfidence, opts.MinConfidenceEnglish, opts.MinConfidenceLexicon = *minConf, *minConf, *minConf
 	}
 
 	var (
