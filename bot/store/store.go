@@ -434,11 +434,14 @@ func (s *Store) Stats(ctx context.Context, now time.Time) (Stats, error) {
 		st.VoteRatio = float64(st.Up) / float64(st.Up+st.Down)
 	}
 
-	// SQLite takes the bare column "question" from the row where MAX(time)
-	// is found: the latest wording of each group.
-	rows, err := s.db.QueryContext(ctx, `SELECT question, COUNT(*) AS n, MAX(time) AS last
-		FROM questions WHERE NOT answered AND time >= ? AND time <= ? AND norm != ''
-		GROUP BY norm ORDER BY n DESC, last DESC LIMIT 5`, week, end)
+	// The latest wording of each group; of two asked in the same
+	// millisecond, the one stored last.
+	rows, err := s.db.QueryContext(ctx, `SELECT question, n, last FROM (
+			SELECT question, COUNT(*) OVER grp AS n, MAX(time) OVER grp AS last,
+				ROW_NUMBER() OVER (PARTITION BY norm ORDER BY time DESC, rowid DESC) AS latest
+			FROM questions WHERE NOT answered AND time >= ? AND time <= ? AND norm != ''
+			WINDOW grp AS (PARTITION BY norm))
+		WHERE latest = 1 ORDER BY n DESC, last DESC LIMIT 5`, week, end)
 	if err != nil {
 		return st, fmt.Errorf("store: stats: %w", err)
 	}
