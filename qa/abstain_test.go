@@ -29,6 +29,7 @@ const (
 	cTrans               // coverage by the sentence's translation (English questions)
 	cFirstMissing        // the question's first concept — in Arabic, what it asks about (ما اسم، كم قيمة، متى تأسس) — is neither in the sentence nor its paragraph
 	cMissing2            // the second heaviest missing concept, over the heaviest concept
+	cEngine              // the engine's own confidence (not a model input)
 	nConfFeatures
 )
 
@@ -59,6 +60,7 @@ func confidenceFeatures(ix *index.Index, rq *resolved, cands []candidate, i int,
 	f[cCoverage] = c.coverage
 	f[cContext] = c.context
 	f[cTrans] = c.f[fTrans]
+	f[cEngine] = c.confidence
 	if rq.totalW == 0 || len(rq.concepts) == 0 {
 		return f
 	}
@@ -251,6 +253,9 @@ func fitLogistic(ss []confSample, group int) confModel {
 			}
 		}
 		for k := range m.w {
+			if k == cEngine {
+				continue
+			}
 			reg := 0.01 * m.w[k]
 			if k == cBias {
 				reg = 0
@@ -299,11 +304,11 @@ func rates(m scorer, ss []confSample, group int, th float64) string {
 
 type scorer interface{ confidence(*confFeatures) float64 }
 
-// coverageScore is the confidence before the model: coverage plus half the
+// coverageScore is the engine's confidence: coverage plus half the
 // paragraph context.
 type coverageScore struct{}
 
-func (coverageScore) confidence(f *confFeatures) float64 { return f[cCoverage] + 0.5*f[cContext] }
+func (coverageScore) confidence(f *confFeatures) float64 { return f[cEngine] }
 
 // TestScanUnseenWeight measures how much a question word the index has
 // never seen should count against the confidence: for each weight, the
@@ -369,6 +374,7 @@ func TestScanUnseenWeight(t *testing.T) {
 			}
 			th := thresholdFor(coverageScore{}, xs, -1, 0.90)
 			st := thresholdFor(coverageScore{}, ss, -1, 0.95)
+			t.Logf("(synonyms in the confidence ×%.1f)", synonymConfidence)
 			t.Logf("%s unseen %.1f: XQuAD th %.3f %s | seed at it: %s | seed th %.3f: %s", lang, w, th,
 				rates(coverageScore{}, xs, -1, th), rates(coverageScore{}, ss, -1, th), st, rates(coverageScore{}, ss, -1, st))
 		}
@@ -380,4 +386,10 @@ func scanWeights(lang string) []float64 {
 		return []float64{map[bool]float64{true: oovWeight, false: oovWeightEnglish}[lang == "ar"]}
 	}
 	return []float64{0.4, 0.6, 0.8, 1.0, 1.2, 1.5}
+}
+
+func init() {
+	if v := os.Getenv("QABOT_SYN_CONF"); v != "" {
+		fmt.Sscanf(v, "%g", &synonymConfidence)
+	}
 }
