@@ -38,3 +38,25 @@ func TestRoot(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRoot: any input gives "" or three Arabic letters, and never panics.
+func FuzzRoot(f *testing.F) {
+	for _, s := range []string{"ستزيد", "الاجتماعات", "و", "\xff", "aاست", "مستفعلون"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r := Root(Normalize(s))
+		if r == "" {
+			return
+		}
+		rs := []rune(r)
+		if len(rs) != 3 {
+			t.Fatalf("Root(%q) = %q: not three letters", s, r)
+		}
+		for _, c := range rs {
+			if c < 0x0621 || c > 0x064A {
+				t.Fatalf("Root(%q) = %q: not Arabic letters", s, r)
+			}
+		}
+	})
+}
