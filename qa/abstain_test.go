@@ -392,4 +392,7 @@ func init() {
 	if v := os.Getenv("QABOT_SYN_CONF"); v != "" {
 		fmt.Sscanf(v, "%g", &synonymConfidence)
 	}
+	if v := os.Getenv("QABOT_CTX_CONF"); v != "" {
+		fmt.Sscanf(v, "%g", &contextConfidence)
+	}
 }
