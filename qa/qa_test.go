@@ -536,3 +536,28 @@ func BenchmarkTermInfo100k(b *testing.B) {
 	}
 	b.ReportMetric(float64(terms), "terms")
 }
+
+// TestRomanNumerals: an English question's Roman numeral is looked for in
+// digits; abbreviations that look like numerals are left alone.
+func TestRomanNumerals(t *testing.T) {
+	for in, want := range map[string]int{"XXXIII": 33, "XIV": 14, "II": 2, "MCMXC": 1990, "IV": 4} {
+		if n, ok := romanNumeral(in); !ok || n != want {
+			t.Errorf("romanNumeral(%s) = %d, %v; want %d", in, n, ok, want)
+		}
+	}
+	for _, in := range []string{"I", "DC", "MD", "CD", "IIII", "VX", "LL", "xiv", "Mix", "CIVIC"} {
+		if n, ok := romanNumeral(in); ok {
+			t.Errorf("romanNumeral(%s) = %d: not a numeral here", in, n)
+		}
+	}
+	pq := parseEnglish("Who won Super Bowl XXXIII?", glossaryLexicon())
+	found := false
+	for _, c := range pq.Concepts {
+		if c.Text == "XXXIII" && c.Number && c.Alts[0].Terms[0].Forms.Exact == "33" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("XXXIII is not the number 33: %+v", pq.Concepts)
+	}
+}

@@ -1,6 +1,7 @@
 package qa
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -200,9 +201,14 @@ func parseEnglish(q string, lex *lexicon.Lexicon) parsedQuery {
 		if lexicon.IsStopWord(w) {
 			continue
 		}
-		c = concept{Text: orig, Number: isNumber(w)}
+		digits := w
+		if n, ok := romanNumeral(orig); ok {
+			digits = strconv.Itoa(n) // Super Bowl XXXIII is «السوبر بول 33»
+		}
+		c = concept{Text: orig, Number: isNumber(digits)}
 		if c.Number {
-			c.Alts = append(c.Alts, alt{Terms: []term{{Forms: index.Forms{Exact: arabic.Normalize(w), Light: arabic.Normalize(w), Snow: arabic.Normalize(w)}}}, Weight: 1})
+			d := arabic.Normalize(digits)
+			c.Alts = append(c.Alts, alt{Terms: []term{{Forms: index.Forms{Exact: d, Light: d, Snow: d}}}, Weight: 1})
 		} else {
 			c.Alts = append(c.Alts, lookupEnglish(lex, w)...)
 		}
@@ -315,4 +321,44 @@ func isCapitalised(s string) bool {
 		return unicode.IsUpper(r)
 	}
 	return false
+}
+
+// romanNumeral reads an upper-case Roman numeral in canonical form (XXXIII,
+// XIV, MCMXC) from 2 to 3999. Short ones that are also common abbreviations
+// (DC, MD, CD, CV, MC, CM) are not read: two letters must be from I, V, X.
+func romanNumeral(s string) (int, bool) {
+	if len(s) < 2 || len(s) > 15 || len(s) == 2 && strings.Trim(s, "IVX") != "" {
+		return 0, false
+	}
+	value := map[byte]int{'I': 1, 'V': 5, 'X': 10, 'L': 50, 'C': 100, 'D': 500, 'M': 1000}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		v, ok := value[s[i]]
+		if !ok {
+			return 0, false
+		}
+		if i+1 < len(s) && v < value[s[i+1]] {
+			n -= v
+		} else {
+			n += v
+		}
+	}
+	if n < 2 || n > 3999 || toRoman(n) != s {
+		return 0, false // not canonical: IIII, VX, LL …
+	}
+	return n, true
+}
+
+func toRoman(n int) string {
+	var b strings.Builder
+	for _, p := range []struct {
+		v int
+		s string
+	}{{1000, "M"}, {900, "CM"}, {500, "D"}, {400, "CD"}, {100, "C"}, {90, "XC"}, {50, "L"}, {40, "XL"}, {10, "X"}, {9, "IX"}, {5, "V"}, {4, "IV"}, {1, "I"}} {
+		for n >= p.v {
+			b.WriteString(p.s)
+			n -= p.v
+		}
+	}
+	return b.String()
 }
