@@ -65,7 +65,7 @@ func confidenceFeatures(ix *index.Index, rq *resolved, cands []candidate, i int,
 		return f
 	}
 	own := conceptStrengths(ix, rq, c.id, fz)
-	para := paragraphInfo(ix, rq, c.id, fz)
+	para := paragraphInfo(ix, rq, c.id, func(id int) []strength { return conceptStrengths(ix, rq, id, fz) })
 	var oov, maxW, missing, missing2 float64
 	matched := 0
 	for k, rc := range rq.concepts {

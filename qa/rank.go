@@ -118,11 +118,22 @@ func rerank(ix *index.Index, rq *resolved, hits []index.Hit, fz *termInfo) []can
 	for _, c := range rq.concepts {
 		rareTotal += c.weight * c.weight
 	}
+	// a sentence is read once per question, as a candidate or as a
+	// neighbour in its paragraph
+	strengths := make(map[int][]strength, len(hits)*2)
+	strengthsOf := func(id int) []strength {
+		if s, ok := strengths[id]; ok {
+			return s
+		}
+		s := conceptStrengths(ix, rq, id, fz)
+		strengths[id] = s
+		return s
+	}
 	cands := make([]candidate, 0, len(hits))
 	for _, h := range hits {
 		c := candidate{id: h.ID}
 		c.f[fBleve] = h.Score / maxB
-		own := conceptStrengths(ix, rq, h.ID, fz)
+		own := strengthsOf(h.ID)
 		var cov, confCov, rare, exact float64
 		matched := 0
 		var positions []int
@@ -157,7 +168,7 @@ func rerank(ix *index.Index, rq *resolved, hits []index.Hit, fz *termInfo) []can
 		c.f[fParaBleve] = paraBleve[key]
 		para, ok := paraCache[key]
 		if !ok {
-			para = paragraphInfo(ix, rq, h.ID, fz)
+			para = paragraphInfo(ix, rq, h.ID, strengthsOf)
 			paraCache[key] = para
 		}
 		var ctx, local, localTotal float64
@@ -316,13 +327,13 @@ type paraInfo struct {
 	n     int
 }
 
-func paragraphInfo(ix *index.Index, rq *resolved, id int, fz *termInfo) paraInfo {
+func paragraphInfo(ix *index.Index, rq *resolved, id int, strengthsOf func(int) []strength) paraInfo {
 	ref := ix.Sents[id]
 	para := ix.Articles[ref.Art].Paragraphs[ref.Para]
 	pi := paraInfo{best: make([]float64, len(rq.concepts)), count: make([]int, len(rq.concepts)), n: len(para.Sentences)}
 	first := id - int(ref.Sent)
 	for k := range para.Sentences {
-		for i, s := range conceptStrengths(ix, rq, first+k, fz) {
+		for i, s := range strengthsOf(first + k) {
 			if s.strength > 0 {
 				pi.count[i]++
 			}
