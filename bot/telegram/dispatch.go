@@ -349,13 +349,10 @@ func (d *dispatcher) deliver(st *chatState, m outMsg) {
 		if !d.waitTurn(st) {
 			return
 		}
-		ctx, cancel := context.WithTimeout(d.sendCtx, requestTimeout)
-		_, err := d.a.api(ctx).Send(cfg)
-		cancel()
+		_, err := d.a.request(d.sendCtx, cfg)
 		if err == nil {
 			return
 		}
-		err = d.a.redact(err)
 		if d.sendCtx.Err() != nil {
 			return
 		}

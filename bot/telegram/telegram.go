@@ -455,12 +455,13 @@ func (a *Adapter) poll(ctx context.Context, d *dispatcher) (int, error) {
 			if fatal(err) {
 				return offset, fmt.Errorf("telegram: getUpdates: %w", err)
 			}
-			if te := apiError(err); te != nil && te.Code == http.StatusConflict {
+			te := apiError(err)
+			if te != nil && te.Code == http.StatusConflict {
 				a.log.Error("telegram: getUpdates conflict: another instance is polling, or a webhook is set", "err", err)
 			} else {
 				a.log.Warn("telegram: getUpdates failed; retrying", "err", err, "in", backoff)
 			}
-			if te := apiError(err); te != nil && te.RetryAfter > 0 {
+			if te != nil && te.RetryAfter > 0 {
 				backoff = max(backoff, time.Duration(te.RetryAfter)*time.Second)
 			}
 			if !sleep(ctx, backoff) {

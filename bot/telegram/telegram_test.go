@@ -61,11 +61,6 @@ type harness struct {
 func start(t *testing.T, h bot.HandlerFunc, mut func(*Options)) *harness {
 	t.Helper()
 	srv := telegramtest.NewServer(t)
-	return startWith(t, srv, h, mut)
-}
-
-func startWith(t *testing.T, srv *telegramtest.Server, h bot.HandlerFunc, mut func(*Options)) *harness {
-	t.Helper()
 	hs := &harness{srv: srv, logs: &syncBuffer{}, msgs: make(chan bot.Message, 100), done: make(chan error, 1)}
 	opts := Options{
 		Token:           srv.Token,
@@ -246,8 +241,6 @@ func TestGroupCommands(t *testing.T) {
 }
 
 func TestGroupAddressing(t *testing.T) {
-	var mu sync.Mutex
-	var botMsg int
 	hs := start(t, func(ctx context.Context, m bot.Message) []bot.Reply {
 		if m.Text == "first" {
 			return []bot.Reply{{Text: "hello", ReplyTo: m.MessageID}}
@@ -258,10 +251,7 @@ func TestGroupAddressing(t *testing.T) {
 	if m := hs.next(t); m.Addressed {
 		t.Errorf("plain group message addressed: %+v", m)
 	}
-	sent := hs.srv.WaitCalls(t, "sendMessage", 1, 5*time.Second)
-	mu.Lock()
-	botMsg = sent[0].MessageID
-	mu.Unlock()
+	botMsg := hs.srv.WaitCalls(t, "sendMessage", 1, 5*time.Second)[0].MessageID
 
 	// Unaddressed group message: reaches the handler, Addressed false, no typing.
 	typing := hs.srv.Count("sendChatAction")
@@ -577,11 +567,10 @@ func TestPerChatOrderAndIsolation(t *testing.T) {
 func TestPerGroupLimit(t *testing.T) {
 	old := groupWindow
 	groupWindow = time.Second
-	srv := telegramtest.NewServer(t)
-	hs := startWith(t, srv, func(ctx context.Context, m bot.Message) []bot.Reply {
+	t.Cleanup(func() { groupWindow = old }) // registered first: runs after the adapter stopped
+	hs := start(t, func(ctx context.Context, m bot.Message) []bot.Reply {
 		return []bot.Reply{{Text: "a"}, {Text: "b"}, {Text: "c"}, {Text: "d"}}
 	}, func(o *Options) { o.PerChatInterval = -1; o.PerGroupPerMinute = 3 })
-	t.Cleanup(func() { groupWindow = old }) // runs after the adapter stopped
 	hs.srv.PushText(team, alice, "/ask x")
 	sent := hs.srv.WaitCalls(t, "sendMessage", 4, 5*time.Second)
 	if gap := sent[3].Time.Sub(sent[0].Time); gap < 950*time.Millisecond {

@@ -3,6 +3,7 @@ package telegramtest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -87,7 +88,7 @@ func TestWithTheRealLibrary(t *testing.T) {
 	if err != nil || f.FileSize != 4 {
 		t.Fatalf("getFile: %v %+v", err, f)
 	}
-	resp, err := http.Get(strings.Replace(s.FileEndpoint(), "%s", s.Token, 1)[:len(s.URL)+len("/file/bot")+len(s.Token)] + "/" + f.FilePath)
+	resp, err := http.Get(fmt.Sprintf(s.FileEndpoint(), s.Token, f.FilePath))
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("download: %v", err)
 	}
