@@ -109,7 +109,6 @@ type Adapter struct {
 	running      atomic.Bool
 	connected    atomic.Bool
 	registered   atomic.Bool
-	self         atomic.Pointer[readyInfo]
 	disconnected chan struct{}
 
 	mu      sync.Mutex
@@ -117,10 +116,6 @@ type Adapter struct {
 	runCtx  context.Context
 	h       bot.Handler
 	wg      sync.WaitGroup // event handlers in flight
-}
-
-type readyInfo struct {
-	userID, userName, appID string
 }
 
 var (
@@ -264,7 +259,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	var watch sync.WaitGroup
 	done := make(chan struct{})
 	watch.Add(1)
-	stopWatch := context.AfterFunc(runCtx, func() {
+	context.AfterFunc(runCtx, func() {
 		defer watch.Done()
 		t := time.NewTimer(shutdownGrace)
 		defer t.Stop()
@@ -292,10 +287,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	a.stop() // abort REST calls still in flight
 	a.wg.Wait()
 	close(done)
-	if stopWatch() {
-		watch.Done()
-	}
-	watch.Wait()
+	watch.Wait() // cancel() above has started the watch
 	for _, remove := range removers {
 		remove()
 	}
@@ -421,25 +413,21 @@ func (a *Adapter) recoverEvent(event string) {
 	}
 }
 
-// selfInfo returns the bot's identity from READY. discordgo runs handlers
-// concurrently, so an event may be handled before the READY handler ran;
-// the session state (filled synchronously on READY) covers that.
-func (a *Adapter) selfInfo() readyInfo {
-	if r := a.self.Load(); r != nil {
-		return *r
+// selfID returns the bot's user id from READY, "" before it. It reads the
+// session state, which discordgo fills synchronously on READY (even with
+// StateEnabled off) before any handler runs, so an event handled
+// concurrently with the READY handler sees it too.
+func (a *Adapter) selfID() string {
+	st := a.s.State
+	if st == nil {
+		return ""
 	}
-	var info readyInfo
-	if st := a.s.State; st != nil {
-		st.RLock()
-		if st.Ready.User != nil {
-			info.userID, info.userName = st.Ready.User.ID, st.Ready.User.Username
-		}
-		if st.Ready.Application != nil {
-			info.appID = st.Ready.Application.ID
-		}
-		st.RUnlock()
+	st.RLock()
+	defer st.RUnlock()
+	if st.Ready.User == nil {
+		return ""
 	}
-	return info
+	return st.Ready.User.ID
 }
 
 func (a *Adapter) onReady(_ *discordgo.Session, r *discordgo.Ready) {
@@ -449,20 +437,19 @@ func (a *Adapter) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 	}
 	defer a.wg.Done()
 	defer a.recoverEvent("READY")
-	info := readyInfo{}
+	var userID, userName, appID string
 	if r.User != nil {
-		info.userID, info.userName = r.User.ID, r.User.Username
+		userID, userName = r.User.ID, r.User.Username
 	}
 	if r.Application != nil {
-		info.appID = r.Application.ID
+		appID = r.Application.ID
 	}
-	if info.appID == "" {
-		info.appID = info.userID // the application id of a bot is its user id
+	if appID == "" {
+		appID = userID // the application id of a bot is its user id
 	}
-	a.self.Store(&info)
-	a.log.Info("discord: ready", "user", info.userName, "user_id", info.userID, "guilds", len(r.Guilds))
+	a.log.Info("discord: ready", "user", userName, "user_id", userID, "guilds", len(r.Guilds))
 	if !a.registered.Load() {
-		if err := a.registerCommands(ctx, info.appID); err != nil {
+		if err := a.registerCommands(ctx, appID); err != nil {
 			a.log.Error("discord: registering slash commands failed; will retry at the next READY", "err", err)
 		} else {
 			a.registered.Store(true)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"runtime"
 	"strings"
@@ -886,7 +887,7 @@ func TestNewChecksOptions(t *testing.T) {
 
 func BenchmarkInteractionAck(b *testing.B) {
 	srv := discordtest.NewServer(b)
-	a, err := New(Options{Token: "x", APIBase: srv.URL, Logger: slog.New(slog.NewTextHandler(ioDiscard{}, nil))})
+	a, err := New(Options{Token: "x", APIBase: srv.URL, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -907,7 +908,3 @@ func BenchmarkInteractionAck(b *testing.B) {
 	}
 	b.StopTimer()
 }
-
-type ioDiscard struct{}
-
-func (ioDiscard) Write(p []byte) (int, error) { return len(p), nil }

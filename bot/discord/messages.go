@@ -44,7 +44,7 @@ func (a *Adapter) onMessageCreate(_ *discordgo.Session, mc *discordgo.MessageCre
 // adapter drops: from bots (itself included), system messages, and guild
 // messages that neither mention the bot nor reply to it.
 func (a *Adapter) fromMessage(dm *discordgo.Message) (bot.Message, bool) {
-	self := a.selfInfo().userID
+	self := a.selfID()
 	if dm.Author == nil || dm.Author.Bot || dm.Author.System || dm.WebhookID != "" {
 		return bot.Message{}, false
 	}
@@ -56,36 +56,30 @@ func (a *Adapter) fromMessage(dm *discordgo.Message) (bot.Message, bool) {
 	}
 	private := dm.GuildID == ""
 	mentioned := false
-	for _, u := range dm.Mentions {
-		if u != nil && self != "" && u.ID == self {
-			mentioned = true
-		}
-	}
-	if !mentioned && self != "" {
-		// a mention in the text counts even when the mentions array is
-		// missing (it is filled by Discord, but be lenient)
-		for _, sm := range mentionRE.FindAllStringSubmatch(dm.Content, -1) {
-			if sm[1] == self {
+	text := dm.Content
+	if self != "" {
+		for _, u := range dm.Mentions {
+			if u != nil && u.ID == self {
 				mentioned = true
 			}
 		}
+		// The bot's own mentions are cut from the text; one there counts
+		// even when the mentions array is missing (Discord fills it, but
+		// be lenient).
+		text = mentionRE.ReplaceAllStringFunc(text, func(s string) string {
+			if mentionRE.FindStringSubmatch(s)[1] == self {
+				mentioned = true
+				return " "
+			}
+			return s
+		})
 	}
 	replyToUs := dm.ReferencedMessage != nil && dm.ReferencedMessage.Author != nil &&
 		self != "" && dm.ReferencedMessage.Author.ID == self
 	if !private && !mentioned && !replyToUs {
 		return bot.Message{}, false
 	}
-	text := dm.Content
-	if self != "" {
-		text = mentionRE.ReplaceAllStringFunc(text, func(s string) string {
-			if mentionRE.FindStringSubmatch(s)[1] == self {
-				return " "
-			}
-			return s
-		})
-	}
-	text = strings.TrimSpace(text)
-	cmd, text := splitCommand(text)
+	cmd, text := splitCommand(strings.TrimSpace(text))
 	m := bot.Message{
 		Platform:  "discord",
 		ChatID:    dm.ChannelID,
