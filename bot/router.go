@@ -238,12 +238,12 @@ func (r *Router) Handle(ctx context.Context, m Message) (replies []Reply) {
 			r.log.Error("panic while handling a message", "panic", fmt.Sprint(v),
 				"platform", m.Platform, "chat", m.ChatID, "msg", m.MessageID, "user", m.UserID,
 				"stack", string(debug.Stack()))
-			t := msgs(r.langOf(&m, m.Text))
+			lang := r.langOf(&m, m.Text)
 			if m.Callback != nil {
-				replies = []Reply{{Lang: r.langOf(&m, ""), Toast: t.Error}}
+				replies = []Reply{{Lang: lang, Toast: msgs(lang).Error}}
 				return
 			}
-			replies = []Reply{{Lang: r.langOf(&m, m.Text), Text: t.Error, ReplyTo: m.MessageID}}
+			replies = []Reply{{Lang: lang, Text: msgs(lang).Error, ReplyTo: m.MessageID}}
 		}
 	}()
 	return r.handle(ctx, &m)
@@ -275,13 +275,10 @@ func (r *Router) handle(ctx context.Context, m *Message) []Reply {
 	}
 
 	lang := r.langOf(m, text)
-	if admin, known := commands[cmd]; known && admin {
+	if commands[cmd] {
 		if !r.isAdmin(m) {
 			r.log.Info("refused admin command", append(attrs, "cmd", cmd)...)
-			if rep, limited := r.limit(m, lang); limited {
-				return rep
-			}
-			return []Reply{{Lang: lang, Text: msgs(lang).NotAdmin, Ephemeral: true, ReplyTo: m.MessageID}}
+			return r.notAdmin(m, lang)
 		}
 	} else if rep, limited := r.limit(m, lang); limited {
 		return rep
@@ -322,24 +319,31 @@ func (r *Router) handle(ctx context.Context, m *Message) []Reply {
 // limit applies the rate limits to m. When m is over a limit it returns the
 // one "slow down" notice (or nothing, if that went out already) and true.
 func (r *Router) limit(m *Message, lang string) ([]Reply, bool) {
-	switch r.lim.take(r.userKey(m), r.chatKey(m), r.cfg.Now()) {
-	case limitNotice:
-		r.log.Info("rate limited", "platform", m.Platform, "chat", m.ChatID, "user", m.UserID)
-		if r.cfg.Metrics != nil {
-			r.cfg.Metrics.RateLimited(m.Platform)
-		}
-		if m.Callback != nil {
-			return []Reply{{Lang: lang, Toast: msgs(lang).SlowDown}}, true
-		}
-		return []Reply{{Lang: lang, Text: msgs(lang).SlowDown, ReplyTo: m.MessageID}}, true
-	case limitSilent:
+	verdict := r.lim.take(r.userKey(m), r.chatKey(m), r.cfg.Now())
+	if verdict == limitAllow {
+		return nil, false
+	}
+	if r.cfg.Metrics != nil {
+		r.cfg.Metrics.RateLimited(m.Platform)
+	}
+	if verdict == limitSilent {
 		r.log.Debug("rate limited, silent", "platform", m.Platform, "chat", m.ChatID, "user", m.UserID)
-		if r.cfg.Metrics != nil {
-			r.cfg.Metrics.RateLimited(m.Platform)
-		}
 		return nil, true
 	}
-	return nil, false
+	r.log.Info("rate limited", "platform", m.Platform, "chat", m.ChatID, "user", m.UserID)
+	if m.Callback != nil {
+		return []Reply{{Lang: lang, Toast: msgs(lang).SlowDown}}, true
+	}
+	return []Reply{{Lang: lang, Text: msgs(lang).SlowDown, ReplyTo: m.MessageID}}, true
+}
+
+// notAdmin refuses an admin command or upload from a user who is not an
+// admin, within the rate limits.
+func (r *Router) notAdmin(m *Message, lang string) []Reply {
+	if rep, limited := r.limit(m, lang); limited {
+		return rep
+	}
+	return []Reply{{Lang: lang, Text: msgs(lang).NotAdmin, Ephemeral: true, ReplyTo: m.MessageID}}
 }
 
 func (r *Router) userKey(m *Message) string { return m.Platform + "\x00" + m.UserID }
@@ -518,15 +522,15 @@ func (r *Router) callback(ctx context.Context, m *Message) []Reply {
 
 func (r *Router) more(m *Message, key string) []Reply {
 	var next *page
-	var toast func(*texts) string
+	var toast string
 	lang := r.langOf(m, "")
 	found := r.pages.with(key, func(p *page) {
 		lang = p.lang
 		switch {
 		case p.end >= len(p.result.Answers):
-			toast = func(t *texts) string { return t.NoMore }
+			toast = msgs(p.lang).NoMore
 		case p.expanded:
-			toast = func(t *texts) string { return t.MoreShown }
+			toast = msgs(p.lang).MoreShown
 		default:
 			p.expanded = true
 			next = &page{result: p.result, start: p.end,
@@ -537,8 +541,8 @@ func (r *Router) more(m *Message, key string) []Reply {
 	if !found {
 		return []Reply{{Lang: lang, Toast: msgs(lang).Expired}}
 	}
-	if toast != nil {
-		return []Reply{{Lang: lang, Toast: toast(msgs(lang))}}
+	if toast != "" {
+		return []Reply{{Lang: lang, Toast: toast}}
 	}
 	if rep, limited := r.limit(m, lang); limited {
 		r.pages.with(key, func(p *page) { p.expanded = false })
@@ -582,10 +586,7 @@ func (r *Router) document(ctx context.Context, m *Message) []Reply {
 	reply := func(s string) []Reply { return []Reply{{Lang: lang, Text: s, ReplyTo: m.MessageID}} }
 	d := m.Document
 	if !r.isAdmin(m) {
-		if rep, limited := r.limit(m, lang); limited {
-			return rep
-		}
-		return []Reply{{Lang: lang, Text: t.NotAdmin, Ephemeral: true, ReplyTo: m.MessageID}}
+		return r.notAdmin(m, lang)
 	}
 	name, ok := cleanFileName(d.Name)
 	if !ok {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/qabot/qabot/bot"
 	"github.com/qabot/qabot/bot/discord/discordtest"
+	"github.com/qabot/qabot/bot/telegram"
 	"github.com/qabot/qabot/bot/telegram/telegramtest"
 )
 
@@ -109,12 +110,11 @@ func cannedReply(m bot.Message) []bot.Reply {
 func BenchmarkTelegramAdapterOnly(b *testing.B) {
 	srv := telegramtest.NewServer(b)
 	logs := &syncBuf{}
-	a, err := telegramNew(srv, logs)
+	a, err := telegram.New(telegramOptions(srv, logs))
 	if err != nil {
 		b.Fatal(err)
 	}
-	stop := runAdapter(b, a, bot.HandlerFunc(func(_ context.Context, m bot.Message) []bot.Reply { return cannedReply(m) }))
-	b.Cleanup(stop)
+	runAdapter(b, a, bot.HandlerFunc(func(_ context.Context, m bot.Message) []bot.Reply { return cannedReply(m) }), logs)
 	waitConnected(b, a, "telegram")
 	dm := telegramtest.Private(tgUser)
 	n := srv.Count("sendMessage")

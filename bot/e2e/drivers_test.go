@@ -94,10 +94,7 @@ func (d *tgDriver) send(t *testing.T, c tcase) []reply {
 	case plainDM:
 		chat = telegramtest.Private(from)
 	case command:
-		name := c.cmd
-		if name == "" {
-			name = "ask"
-		}
+		name := c.cmdName()
 		if c.kind == bot.Private {
 			chat = telegramtest.Private(from)
 			msg.Text = strings.TrimSpace("/" + name + " " + c.text)
@@ -233,10 +230,7 @@ func (d *dcDriver) send(t *testing.T, c tcase) []reply {
 	switch c.how {
 	case plainDM:
 	case command:
-		name := c.cmd
-		if name == "" {
-			name = "ask"
-		}
+		name := c.cmdName()
 		cmd := discordtest.Command{ChannelID: ch, UserID: uid, Name: name}
 		if c.kind == bot.Group {
 			cmd.GuildID = dcGuild

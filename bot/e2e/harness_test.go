@@ -70,14 +70,15 @@ func testLogger(buf *syncBuf) *slog.Logger {
 	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }
 
-// runAdapter runs a.Run in a goroutine; the returned stop cancels it and
-// waits for Run to return (failing the test after 10 s).
-func runAdapter(t testing.TB, a bot.Adapter, h bot.Handler) (stop func()) {
+// runAdapter runs a.Run in a goroutine until the test ends, and then shows
+// logs if the test failed. The returned stop, also called at cleanup,
+// cancels Run and waits for it to return (failing the test after 10 s).
+func runAdapter(t testing.TB, a bot.Adapter, h bot.Handler, logs *syncBuf) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx, h) }()
 	var once sync.Once
-	return func() {
+	stop = func() {
 		once.Do(func() {
 			cancel()
 			select {
@@ -90,6 +91,13 @@ func runAdapter(t testing.TB, a bot.Adapter, h bot.Handler) (stop func()) {
 			}
 		})
 	}
+	t.Cleanup(func() {
+		stop()
+		if t.Failed() {
+			t.Logf("%s logs:\n%s", a.Name(), logs.String())
+		}
+	})
+	return stop
 }
 
 func waitConnected(t testing.TB, c bot.Connector, what string) {
@@ -126,15 +134,8 @@ func startTelegram(t testing.TB, b *backend, cfg bot.RouterConfig, mut func(*tel
 	}
 	e := &tgEnv{srv: srv, b: b, logs: &syncBuf{}}
 	e.router = bot.NewRouter(b, cfg, testLogger(e.logs))
-	opts := telegram.Options{
-		Token:             srv.Token,
-		APIEndpoint:       srv.APIEndpoint(),
-		Logger:            testLogger(e.logs),
-		WillAnswer:        e.router.WillAnswer,
-		PerChatInterval:   -1,
-		PerGroupPerMinute: -1,
-		PollTimeout:       2 * time.Second,
-	}
+	opts := telegramOptions(srv, e.logs)
+	opts.WillAnswer = e.router.WillAnswer
 	if mut != nil {
 		mut(&opts)
 	}
@@ -143,13 +144,7 @@ func startTelegram(t testing.TB, b *backend, cfg bot.RouterConfig, mut func(*tel
 		t.Fatal(err)
 	}
 	e.a = a
-	e.stop = runAdapter(t, a, e.router)
-	t.Cleanup(func() {
-		e.stop()
-		if t.Failed() {
-			t.Logf("telegram logs:\n%s", e.logs.String())
-		}
-	})
+	e.stop = runAdapter(t, a, e.router, e.logs)
 	waitConnected(t, a, "telegram")
 	return e
 }
@@ -192,28 +187,23 @@ func startDiscord(t testing.TB, b *backend, cfg bot.RouterConfig, mut func(*disc
 		t.Fatal(err)
 	}
 	e.a = a
-	e.stop = runAdapter(t, a, e.router)
-	t.Cleanup(func() {
-		e.stop()
-		if t.Failed() {
-			t.Logf("discord logs:\n%s", e.logs.String())
-		}
-	})
+	e.stop = runAdapter(t, a, e.router, e.logs)
 	srv.WaitReady(t, wait)
 	srv.WaitCalls(t, "PUT /applications/*/commands", 1, wait)
 	waitConnected(t, a, "discord")
 	return e
 }
 
-// telegramNew makes a Telegram adapter for srv with the test options and
-// no router (for benchmarks of the adapter alone).
-func telegramNew(srv *telegramtest.Server, logs *syncBuf) (*telegram.Adapter, error) {
-	return telegram.New(telegram.Options{
+// telegramOptions are the Telegram adapter's test options for srv, without
+// a router: the per-chat pacing off (the fake does not flood-limit) and a
+// short long poll.
+func telegramOptions(srv *telegramtest.Server, logs *syncBuf) telegram.Options {
+	return telegram.Options{
 		Token:             srv.Token,
 		APIEndpoint:       srv.APIEndpoint(),
 		Logger:            testLogger(logs),
 		PerChatInterval:   -1,
 		PerGroupPerMinute: -1,
 		PollTimeout:       2 * time.Second,
-	})
+	}
 }

@@ -41,6 +41,14 @@ type tcase struct {
 	want  expect
 }
 
+// cmdName is the case's command name: cmd, or "ask".
+func (c tcase) cmdName() string {
+	if c.cmd == "" {
+		return "ask"
+	}
+	return c.cmd
+}
+
 // The seed article, as its citation shows it.
 const (
 	seedTitle = "السفيرة التركية لـ القبس: اتفاقيات دفاعية جديدة قيد التفاوض مع الكويت"

@@ -88,9 +88,6 @@ func NewMetrics() *Metrics {
 	return m
 }
 
-// Registry returns the registry the metrics are in.
-func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
-
 // SetContent sets where qabot_index_sentences is read from.
 func (m *Metrics) SetContent(f func() Content) {
 	if f != nil {

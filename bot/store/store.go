@@ -388,12 +388,11 @@ func (s *Store) Stats(ctx context.Context, now time.Time) (Stats, error) {
 	week := now.Add(-7 * 24 * time.Hour).UnixMilli()
 	end := now.UnixMilli()
 
+	// Midnight is always inside the week.
 	err := s.db.QueryRowContext(ctx, `SELECT
-		COUNT(CASE WHEN time >= ? THEN 1 END),
-		COUNT(CASE WHEN time >= ? THEN 1 END),
-		COUNT(CASE WHEN time >= ? AND answered THEN 1 END)
+		COUNT(CASE WHEN time >= ? THEN 1 END), COUNT(*), COUNT(CASE WHEN answered THEN 1 END)
 		FROM questions WHERE time >= ? AND time <= ?`,
-		midnight, week, week, min(midnight, week), end).Scan(&st.QuestionsToday, &st.Questions7d, &st.Answered7d)
+		midnight, week, end).Scan(&st.QuestionsToday, &st.Questions7d, &st.Answered7d)
 	if err != nil {
 		return st, fmt.Errorf("store: stats: %w", err)
 	}
