@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/qabot/qabot/index"
@@ -29,11 +28,7 @@ func (m *Main) runEval(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stderr, "qabot eval: give exactly one of --set or --xquad")
 		return errUsage
 	}
-	level := slog.LevelWarn
-	if c.verbose {
-		level = slog.LevelInfo
-	}
-	log := m.logger(level)
+	log := m.logger(levelFor(c.verbose))
 	lex := loadLexicon(c.noDict, nil, log)
 	opts := qa.DefaultOptions
 	if *minConf > 0 {

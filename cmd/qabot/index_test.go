@@ -19,7 +19,7 @@ func TestIndexBuildAndStatus(t *testing.T) {
 
 	run := func(args ...string) (string, error) {
 		var out, errs bytes.Buffer
-		m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errs, Getenv: os.Getenv}
+		m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errs}
 		err := m.Run(context.Background(), args)
 		return out.String() + errs.String(), err
 	}

@@ -34,12 +34,11 @@ func main() {
 	}
 }
 
-// Main is the program, with its standard streams and environment as fields
-// so a test can run it.
+// Main is the program, with its standard streams as fields so a test can
+// run it.
 type Main struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
-	Getenv         func(string) string
 	// Signals, when set, delivers the process's signals. `serve` reloads
 	// on SIGHUP and shuts down gracefully on any other (SIGINT, SIGTERM);
 	// a second one exits at once through Exit. Other subcommands stop
@@ -51,7 +50,7 @@ type Main struct {
 
 // NewMain returns a Main on the process's streams.
 func NewMain() *Main {
-	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Exit: os.Exit}
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Exit: os.Exit}
 }
 
 func (m *Main) exit(code int) {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -445,38 +444,29 @@ func runAdapters(ctx context.Context, adapters []bot.Adapter, h bot.Handler, log
 
 func routerConfig(cfg *Config) bot.RouterConfig {
 	rc := bot.DefaultRouterConfig()
-	rc.Admins = map[string]map[string]bool{"telegram": {}, "discord": {}}
-	for _, id := range cfg.Telegram.Admins {
-		rc.Admins["telegram"][strconv.FormatInt(id, 10)] = true
+	rc.Admins = map[string]map[string]bool{
+		"telegram": idSet(cfg.Telegram.Admins),
+		"discord":  idSet(cfg.Discord.Admins),
 	}
-	for _, id := range cfg.Discord.Admins {
-		rc.Admins["discord"][id] = true
-	}
-	if len(cfg.Telegram.AllowedChats) > 0 || len(cfg.Discord.AllowedChannels) > 0 {
-		rc.AllowedChats = map[string]map[string]bool{}
-		if len(cfg.Telegram.AllowedChats) > 0 {
-			rc.AllowedChats["telegram"] = map[string]bool{}
-			for _, id := range cfg.Telegram.AllowedChats {
-				rc.AllowedChats["telegram"][strconv.FormatInt(id, 10)] = true
-			}
-		}
-		if len(cfg.Discord.AllowedChannels) > 0 {
-			rc.AllowedChats["discord"] = map[string]bool{}
-			for _, id := range cfg.Discord.AllowedChannels {
-				rc.AllowedChats["discord"][id] = true
-			}
-		}
+	// An empty set allows every chat (see bot.RouterConfig.AllowedChats).
+	rc.AllowedChats = map[string]map[string]bool{
+		"telegram": idSet(cfg.Telegram.AllowedChats),
+		"discord":  idSet(cfg.Discord.AllowedChannels),
 	}
 	rc.UserPerMinute = cfg.Limits.UserPerMinute
 	rc.ChatPerMinute = cfg.Limits.ChatPerMinute
-	if cfg.Limits.MaxQuestionChars > 0 {
-		rc.MaxQuestionRunes = cfg.Limits.MaxQuestionChars
-	}
-	if cfg.Limits.MaxUploadBytes > 0 {
-		rc.MaxUploadBytes = cfg.Limits.MaxUploadBytes
-	}
-	if cfg.Limits.TopAnswers > 0 {
-		rc.TopAnswers = cfg.Limits.TopAnswers
-	}
+	// bot.NewRouter puts its defaults in place of these when 0 or less.
+	rc.MaxQuestionRunes = cfg.Limits.MaxQuestionChars
+	rc.MaxUploadBytes = cfg.Limits.MaxUploadBytes
+	rc.TopAnswers = cfg.Limits.TopAnswers
 	return rc
+}
+
+// idSet returns the set of ids in their decimal (or own) spelling.
+func idSet[T int64 | string](ids []T) map[string]bool {
+	set := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		set[fmt.Sprint(id)] = true
+	}
+	return set
 }

@@ -98,7 +98,7 @@ dictd = [["/nonexistent.index", "/nonexistent.dict.dz"]]
 
 	logs := &syncBuf{}
 	sigs := make(chan os.Signal, 2)
-	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Getenv: os.Getenv, Signals: sigs,
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Signals: sigs,
 		Exit: func(code int) { t.Errorf("Exit(%d) called", code) }}
 	done := make(chan error, 1)
 	go func() { done <- m.Run(context.Background(), []string{"serve", "--config", cfgPath}) }()
@@ -227,7 +227,7 @@ dictd = [["/nonexistent.index", "/nonexistent.dict.dz"]]
 `, srv.Token, srv.APIEndpoint(), filepath.Join(dir, "index"), dbPath))
 	logs := &syncBuf{}
 	sigs := make(chan os.Signal, 1)
-	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Getenv: os.Getenv, Signals: sigs}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: logs, Signals: sigs}
 	done := make(chan error, 1)
 	go func() { done <- m.Run(context.Background(), []string{"serve", "--config", cfgPath}) }()
 
