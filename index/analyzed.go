@@ -14,9 +14,8 @@ import (
 
 // wordInfo is everything the index needs about one surface word.
 type wordInfo struct {
-	forms    Forms
-	word     Word // its term ids, once interned
-	interned bool
+	forms Forms
+	word  Word // its term ids, once interned (Exact is 0 until then)
 }
 
 // wordCache memoises word analysis during one build.

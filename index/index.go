@@ -116,7 +116,7 @@ func Build(ctx context.Context, arts []*Article, opts BuildOptions) (*Index, err
 		if _, statErr := os.Stat(opts.Dir); statErr == nil {
 			return nil, fmt.Errorf("index build: %s already exists", opts.Dir)
 		}
-		bi, err = bleve.NewUsing(opts.Dir, m, scorch.Name, scorch.Name, map[string]interface{}{"bolt_timeout": "1s"})
+		bi, err = bleve.NewUsing(opts.Dir, m, scorch.Name, scorch.Name, map[string]interface{}{"bolt_timeout": boltTimeout})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("index build: %w", err)
@@ -248,34 +248,6 @@ func (ix *Index) Lookup(id int) (*Article, *Paragraph, *Sentence) {
 	art := ix.Articles[ref.Art]
 	para := &art.Paragraphs[ref.Para]
 	return art, para, &para.Sentences[ref.Sent]
-}
-
-// ID returns the sentence id of a reference, or -1.
-func (ix *Index) ID(ref SentRef) int {
-	// Sents is sorted by (Art, Para, Sent): binary search.
-	lo, hi := 0, len(ix.Sents)
-	for lo < hi {
-		mid := (lo + hi) / 2
-		if less(ix.Sents[mid], ref) {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
-	}
-	if lo < len(ix.Sents) && ix.Sents[lo] == ref {
-		return lo
-	}
-	return -1
-}
-
-func less(a, b SentRef) bool {
-	if a.Art != b.Art {
-		return a.Art < b.Art
-	}
-	if a.Para != b.Para {
-		return a.Para < b.Para
-	}
-	return a.Sent < b.Sent
 }
 
 // Search runs q and returns the k best sentences, best first.

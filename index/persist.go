@@ -20,7 +20,7 @@ import (
 
 // FormatVersion is the version of everything a persisted generation holds:
 // the bleve mapping (NewMapping), the analysis of every field (index/arabic,
-// ArabicForms, EnglishForms, Ngrams, Tokenize), the TermTable and the
+// ArabicForms, EnglishForms, Tokenize), the TermTable and the
 // snapshot encoding. Bump it whenever any of them changes: a generation of
 // another version is never opened, it is rebuilt.
 const FormatVersion = 3
@@ -152,7 +152,6 @@ func ReadMeta(gen string) (Meta, error) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		return m, fmt.Errorf("%s: %w", metaFile, err)
 	}
-	m.Dir = gen
 	return m, nil
 }
 

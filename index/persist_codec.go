@@ -280,16 +280,6 @@ func readSnapshot(path string) (*Index, error) {
 	return decodeParts(hdr[:hlen], a, b)
 }
 
-// decodeSnapshot decodes a whole snapshot held in data (which must not
-// change afterwards: the index's strings point into it).
-func decodeSnapshot(data []byte) (*Index, error) {
-	hlen, alen, err := parseSnapshotHeader(data, int64(len(data)))
-	if err != nil {
-		return nil, err
-	}
-	return decodeParts(data[:hlen], data[hlen:hlen+alen], data[hlen+alen:])
-}
-
 // parseSnapshotHeader checks the magic and version in hdr (the start of a
 // file of size bytes) and returns the header's length and the length of the
 // strings part.

@@ -64,6 +64,16 @@ func loadSmall(t *testing.T) []*Article {
 	return arts
 }
 
+// decodeSnapshot decodes a whole snapshot held in data (which must not
+// change afterwards: the index's strings point into it).
+func decodeSnapshot(data []byte) (*Index, error) {
+	hlen, alen, err := parseSnapshotHeader(data, int64(len(data)))
+	if err != nil {
+		return nil, err
+	}
+	return decodeParts(data[:hlen], data[hlen:hlen+alen], data[hlen+alen:])
+}
+
 func TestSnapshotRoundTrip(t *testing.T) {
 	arts := loadSmall(t)
 	ix, err := Build(context.Background(), arts, BuildOptions{})

@@ -84,40 +84,12 @@ func (s *splitter) split() [][2]int {
 		r, w := utf8.DecodeRuneInString(t[i:])
 		switch {
 		case isTerminator(r):
-			j := i
-			for j < len(t) {
-				r2, w2 := utf8.DecodeRuneInString(t[j:])
-				if !isTerminator(r2) {
-					break
-				}
-				j += w2
-			}
-			k := j
-			for k < len(t) {
-				r2, w2 := utf8.DecodeRuneInString(t[k:])
-				if !isCloseMark(r2) {
-					break
-				}
-				k += w2
-			}
-			if k < len(t) {
-				if r2, _ := utf8.DecodeRuneInString(t[k:]); isBlankRune(r2) {
-					m, newline := k, false
-					for m < len(t) {
-						r3, w3 := utf8.DecodeRuneInString(t[m:])
-						if !isBlankRune(r3) {
-							break
-						}
-						if r3 == '\n' {
-							newline = true
-						}
-						m += w3
-					}
-					if m < len(t) && s.ends(i, j, k, m, newline) {
-						s.cuts = append(s.cuts, k)
-						s.lastCut = k
-					}
-				}
+			j := skipRunes(t, i, isTerminator)
+			k := skipRunes(t, j, isCloseMark)
+			m := skipRunes(t, k, isBlankRune)
+			if k < m && m < len(t) && s.ends(i, j, k, m, strings.Contains(t[k:m], "\n")) {
+				s.cuts = append(s.cuts, k)
+				s.lastCut = k
 			}
 			i = j
 		case r == '\n':
@@ -347,7 +319,7 @@ func isOpenMark(r rune) bool {
 	return false
 }
 
-// isSpace reports whitespace, including zero-width and bidi format marks.
+// isBlankRune reports whitespace, including zero-width and bidi format marks.
 func isBlankRune(r rune) bool {
 	if unicode.IsSpace(r) {
 		return true
@@ -379,7 +351,7 @@ func trimSpan(t string, a, b int) (int, int) {
 	return a, b
 }
 
-// trimText trims whitespace as isSpace defines it.
+// trimText trims whitespace as isBlankRune defines it.
 func trimText(s string) string {
 	a, b := trimSpan(s, 0, len(s))
 	return s[a:b]
@@ -400,28 +372,24 @@ func isArabicLetter(r rune) bool {
 	return unicode.Is(unicode.Arabic, r) && unicode.IsLetter(r)
 }
 
-func skipOpeners(s string) string {
-	for s != "" {
-		r, w := utf8.DecodeRuneInString(s)
-		if !isOpenMark(r) {
+// skipRunes returns the offset of the first rune of t, from i on, for which
+// in is false, or len(t).
+func skipRunes(t string, i int, in func(rune) bool) int {
+	for i < len(t) {
+		r, w := utf8.DecodeRuneInString(t[i:])
+		if !in(r) {
 			break
 		}
-		s = s[w:]
+		i += w
 	}
-	return s
+	return i
 }
+
+func skipOpeners(s string) string { return s[skipRunes(s, 0, isOpenMark):] }
 
 func firstWordOf(s string) string {
 	s = skipOpeners(s)
-	end := 0
-	for end < len(s) {
-		r, w := utf8.DecodeRuneInString(s[end:])
-		if !unicode.IsLetter(r) {
-			break
-		}
-		end += w
-	}
-	return s[:end]
+	return s[:skipRunes(s, 0, unicode.IsLetter)]
 }
 
 // tokenBefore returns the non-space run that ends at i, without leading
@@ -438,7 +406,7 @@ func tokenBefore(t string, i int) string {
 	return skipOpeners(t[a:i])
 }
 
-// nextLine returns the line starting at byte i (without its newline).
+// lineAt returns the line starting at byte i (without its newline).
 func lineAt(t string, i int) string {
 	if i >= len(t) {
 		return ""
@@ -494,7 +462,7 @@ func listMarker(line string) int {
 
 func isListLine(line string) bool { return listMarker(line) > 0 }
 
-// isDigit reports ASCII, Arabic-Indic and Extended Arabic-Indic digits.
+// isDigitRune reports ASCII, Arabic-Indic and Extended Arabic-Indic digits.
 func isDigitRune(r rune) bool {
 	return (r >= '0' && r <= '9') || (r >= '٠' && r <= '٩') || (r >= '۰' && r <= '۹')
 }

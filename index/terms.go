@@ -108,26 +108,23 @@ func (t *TermTable) countDF(ws ...[]Word) {
 	t.n++
 }
 
+// add appends the words of a sentence (and of its translation) and counts
+// them in df.
 func (t *TermTable) add(ix *Index, ref SentRef, cache wordCache) {
-	t.addWords(ix, ref, cache)
-	last := len(t.words) - 1
-	t.countDF(t.words[last], t.trans[last])
-}
-
-func (t *TermTable) addWords(ix *Index, ref SentRef, cache wordCache) {
 	art := ix.Articles[ref.Art]
 	s := &art.Paragraphs[ref.Para].Sentences[ref.Sent]
+	var words, trans []Word
 	if art.Lang == "en" {
-		t.words = append(t.words, t.englishWords(s.Text))
-		t.trans = append(t.trans, nil)
-		return
-	}
-	t.words = append(t.words, t.arabicWords(s.Text, cache))
-	if tr := ix.TranslationOf(ref); tr != "" {
-		t.trans = append(t.trans, t.englishWords(tr))
+		words = t.englishWords(s.Text)
 	} else {
-		t.trans = append(t.trans, nil)
+		words = t.arabicWords(s.Text, cache)
+		if tr := ix.TranslationOf(ref); tr != "" {
+			trans = t.englishWords(tr)
+		}
 	}
+	t.words = append(t.words, words)
+	t.trans = append(t.trans, trans)
+	t.countDF(words, trans)
 }
 
 func (t *TermTable) arabicWords(text string, cache wordCache) []Word {
@@ -138,14 +135,13 @@ func (t *TermTable) arabicWords(text string, cache wordCache) []Word {
 		if wi.forms.Exact == "" {
 			continue
 		}
-		if !wi.interned {
+		if wi.word.Exact == 0 {
 			// first time this surface form is seen in this build
 			wi.word = Word{
 				Exact: t.intern('e', wi.forms.Exact),
 				Light: t.intern('l', wi.forms.Light),
 				Snow:  t.intern('s', wi.forms.Snow),
 			}
-			wi.interned = true
 			if !t.seen[wi.word.Exact] {
 				t.seen[wi.word.Exact] = true
 				if isArabicWord(wi.forms.Exact) {

@@ -1,8 +1,6 @@
 package arabic
 
 import (
-	"sync"
-
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -88,23 +86,14 @@ func init() {
 	}
 }
 
-var (
-	analyzerCache = registry.NewCache()
-	analyzers     sync.Map // name → analysis.Analyzer
-)
+// analyzerCache builds each analyzer Analyzer is asked for once, and keeps
+// it (registry caches are safe for concurrent use).
+var analyzerCache = registry.NewCache()
 
 // Analyzer returns the registered bleve analyzer called name (any analyzer
 // in bleve's registry, not only this package's), built once and cached.
 func Analyzer(name string) (analysis.Analyzer, error) {
-	if a, ok := analyzers.Load(name); ok {
-		return a.(analysis.Analyzer), nil
-	}
-	a, err := analyzerCache.AnalyzerNamed(name)
-	if err != nil {
-		return nil, err
-	}
-	actual, _ := analyzers.LoadOrStore(name, a)
-	return actual.(analysis.Analyzer), nil
+	return analyzerCache.AnalyzerNamed(name)
 }
 
 // Analyze runs the registered analyzer analyzerName over text and returns

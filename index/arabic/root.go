@@ -47,7 +47,13 @@ func (f *RootFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 // words with the same root are related far more loosely than two with the
 // same stem: callers weigh a root match below a stem match.
 func Root(tok string) string {
-	w := []rune(StripProclitics(tok))
+	return RootOfStem(StripProclitics(tok))
+}
+
+// RootOfStem is Root for a word whose proclitics are already stripped
+// (StripProclitics): callers that need the stem too strip them once.
+func RootOfStem(stem string) string {
+	w := []rune(stem)
 	for _, r := range w {
 		if r < 0x0621 || r > 0x064A {
 			return ""
