@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // maxRenderingWords is the longest dictd rendering kept, in words; longer
@@ -333,7 +334,7 @@ func cleanRendering(s string) string {
 		s = b.String()
 	}
 	s = cleanArabic(s)
-	if s == "" || s == "ال" || runeCount(s) < 2 {
+	if s == "" || s == "ال" || utf8.RuneCountInString(s) < 2 {
 		return ""
 	}
 	if countWords(s) > maxRenderingWords {

@@ -1,6 +1,9 @@
 package lexicon
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // irregularVerbs lists common irregular verbs: base, past, past participle
 // (several spellings separated by /).
@@ -289,17 +292,7 @@ func WordForms(w string) []string {
 	out := []string{w}
 	add := func(fs ...string) {
 		for _, f := range fs {
-			if len(f) < 2 {
-				continue
-			}
-			dup := false
-			for _, o := range out {
-				if o == f {
-					dup = true
-					break
-				}
-			}
-			if !dup {
+			if len(f) >= 2 && !slices.Contains(out, f) {
 				out = append(out, f)
 			}
 		}

@@ -10,6 +10,7 @@ package lexicon
 
 import (
 	"bufio"
+	"bytes"
 	"embed"
 	"errors"
 	"fmt"
@@ -17,10 +18,12 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Weights of translations by source: the glossary is written for news text
@@ -96,14 +99,10 @@ func countWords(s string) int {
 // appendUnique appends the renderings of add to list that are not in it yet,
 // keeping order.
 func appendUnique(list []string, add ...string) []string {
-outer:
 	for _, a := range add {
-		for _, x := range list {
-			if x == a {
-				continue outer
-			}
+		if !slices.Contains(list, a) {
+			list = append(list, a)
 		}
-		list = append(list, a)
 	}
 	return list
 }
@@ -196,17 +195,9 @@ func isLatinLetter(r rune) bool {
 func (l *Lexicon) addReverse(arabic, key string) {
 	n := NormalizeArabic(arabic)
 	l.rev[n] = appendUnique(l.rev[n], key)
-	if s, ok := strings.CutPrefix(n, "ال"); ok && !strings.Contains(n, " ") && runeCount(s) >= 2 {
+	if s, ok := strings.CutPrefix(n, "ال"); ok && !strings.Contains(n, " ") && utf8.RuneCountInString(s) >= 2 {
 		l.rev[s] = appendUnique(l.rev[s], key)
 	}
-}
-
-func runeCount(s string) int {
-	n := 0
-	for range s {
-		n++
-	}
-	return n
 }
 
 // Lookup returns the Arabic renderings of a lowercase English word or phrase
@@ -227,30 +218,11 @@ func (l *Lexicon) Lookup(english string) []Translation {
 		out = append(out, Translation{Arabic: a, Weight: GlossaryWeight, Source: SourceGlossary, Phrase: strings.Contains(a, " ")})
 	}
 	for _, a := range d {
-		dup := false
-		for _, x := range g {
-			if x == a {
-				dup = true
-				break
-			}
-		}
-		if !dup {
+		if !slices.Contains(g, a) {
 			out = append(out, Translation{Arabic: a, Weight: DictdWeight, Source: SourceDictd, Phrase: strings.Contains(a, " ")})
 		}
 	}
 	return out
-}
-
-// LookupWord looks up an English word by its forms (see WordForms) and
-// returns the first form the lexicon knows, with its translations; form is
-// "" when none is known.
-func (l *Lexicon) LookupWord(word string) (form string, ts []Translation) {
-	for _, f := range WordForms(word) {
-		if ts := l.Lookup(f); len(ts) > 0 {
-			return f, ts
-		}
-	}
-	return "", nil
 }
 
 // Has reports whether the lexicon has a translation of the English key.
@@ -286,16 +258,23 @@ func (l *Lexicon) Reverse(arabicNormalized string) []string {
 	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	if keys := l.rev[n]; len(keys) > 0 {
-		return append([]string(nil), keys...)
-	}
 	if strings.Contains(n, " ") {
-		return nil
+		return slices.Clone(l.rev[n])
+	}
+	return slices.Clone(lookupProclitic(l.rev, n))
+}
+
+// lookupProclitic returns m[n] or, when n is not in m, the entry of the rest
+// of n (three letters or more) after the first of reversePrefixes whose
+// removal leaves a word m knows.
+func lookupProclitic(m map[string][]string, n string) []string {
+	if v := m[n]; len(v) > 0 {
+		return v
 	}
 	for _, p := range reversePrefixes {
-		if rest, ok := strings.CutPrefix(n, p); ok && runeCount(rest) >= 3 {
-			if keys := l.rev[rest]; len(keys) > 0 {
-				return append([]string(nil), keys...)
+		if rest, ok := strings.CutPrefix(n, p); ok && utf8.RuneCountInString(rest) >= 3 {
+			if v := m[rest]; len(v) > 0 {
+				return v
 			}
 		}
 	}
@@ -394,14 +373,14 @@ func Load(dictdPaths [][2]string) (*Lexicon, Report) {
 			continue
 		}
 		rep.GlossaryFiles++
-		n, errs := l.LoadGlossary(path.Base(f), strings.NewReader(string(data)))
+		n, errs := l.LoadGlossary(path.Base(f), bytes.NewReader(data))
 		rep.Glossary.Entries += n
 		rep.BadLines = append(rep.BadLines, errs...)
 	}
 	if data, err := glossaryFS.ReadFile(metonymyFile); err != nil {
 		rep.BadLines = append(rep.BadLines, err)
 	} else {
-		n, errs := l.LoadMetonyms(path.Base(metonymyFile), strings.NewReader(string(data)))
+		n, errs := l.LoadMetonyms(path.Base(metonymyFile), bytes.NewReader(data))
 		rep.Metonyms = n
 		rep.BadLines = append(rep.BadLines, errs...)
 	}

@@ -70,15 +70,5 @@ func (l *Lexicon) Metonyms(arabicWord string) []string {
 	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	if m := l.metonyms[n]; m != nil {
-		return m
-	}
-	for _, p := range reversePrefixes {
-		if rest, ok := strings.CutPrefix(n, p); ok && runeCount(rest) >= 3 {
-			if m := l.metonyms[rest]; m != nil {
-				return m
-			}
-		}
-	}
-	return nil
+	return lookupProclitic(l.metonyms, n)
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Transliteration works on a small alphabet of sound classes that Arabic
@@ -332,7 +333,7 @@ func arabicClasses(ar string) []byte {
 
 // stripArticle removes a leading ال when at least three letters remain.
 func stripArticle(ar string) (string, bool) {
-	if rest, ok := strings.CutPrefix(ar, "ال"); ok && runeCount(rest) >= 3 {
+	if rest, ok := strings.CutPrefix(ar, "ال"); ok && utf8.RuneCountInString(rest) >= 3 {
 		return rest, true
 	}
 	return ar, false
@@ -388,22 +389,21 @@ type NameMatcher struct {
 // skeletons are keyed by their first maxKeyClasses classes.
 const maxKeyClasses = 12
 
-// classCode numbers the consonant classes 1…31 for packing. Classes that
-// spellings confuse share a code, so that they share a key: s z sh (English
-// plural s is ز in Arabic: Reuters رويترز; German st is شت), and g k q
-// (Beijing بكين, Gaddafi القذافي). The full class strings still tell them
-// apart when candidates are scored.
+// classCode numbers the consonant classes 1…31 for packing skeletons of key
+// classes (see keyClass) into keys.
 var classCode = func() [256]uint8 {
 	var t [256]uint8
 	for i, c := range "ABTDGHXKSCZFLMNRWY" {
 		t[c] = uint8(i + 1)
 	}
-	t['Z'], t['C'] = t['S'], t['S']
-	t['G'] = t['K']
 	return t
 }()
 
-// keyClass returns the key class of a consonant class (see classCode).
+// keyClass returns the key class of a consonant class. Classes that
+// spellings confuse share a key class, so that they share a key: s z sh
+// (English plural s is ز in Arabic: Reuters رويترز; German st is شت), and
+// g k q (Beijing بكين, Gaddafi القذافي). The full class strings still tell
+// them apart when candidates are scored.
 func keyClass(c byte) byte {
 	switch c {
 	case 'Z', 'C':
@@ -414,7 +414,8 @@ func keyClass(c byte) byte {
 	return c
 }
 
-// packKey packs a skeleton, skipping position skip (-1: none), into a key.
+// packKey packs a skeleton of key classes (see appendSkeleton), skipping
+// position skip (-1: none), into a key.
 func packKey(skel string, skip int) uint64 {
 	var k uint64
 	n := 0

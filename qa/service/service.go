@@ -130,7 +130,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		failed, s.gen = m.Failed, m.Dir
 	default:
 		var arts []*index.Article
-		arts, failed, err = s.load()
+		arts, failed, _, err = s.loadHashed()
 		if err != nil {
 			return nil, err
 		}
@@ -362,11 +362,6 @@ func (s *Service) contentFS() fs.FS {
 		return seeds.FS
 	}
 	return os.DirFS(s.cfg.ContentDir)
-}
-
-func (s *Service) load() ([]*index.Article, []index.LoadError, error) {
-	arts, failed, _, err := s.loadHashed()
-	return arts, failed, err
 }
 
 // loadHashed loads the content and hashes the bytes it parsed.
