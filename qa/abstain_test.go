@@ -123,30 +123,7 @@ func TestFitAbstention(t *testing.T) {
 	}
 	lex, _ := lexicon.Load(lexicon.DefaultDictdPairs())
 	for _, lang := range []string{"ar", "en"} {
-		ctxFile := ""
-		if lang == "en" {
-			ctxFile = "../../shared/xquad-dev/xquad-dev.ar.json"
-		}
-		arts, qs, err := ReadXQuAD("../../shared/xquad-dev/xquad-dev."+lang+".json", ctxFile)
-		if err != nil {
-			t.Skip(err)
-		}
-		heldOut := map[string]bool{}
-		var kept []*index.Article
-		for _, a := range arts {
-			var ai, pi int
-			fmt.Sscanf(strings.TrimPrefix(a.ID, "xquad/"), "%d-%d", &ai, &pi)
-			if pi%3 == 1 {
-				heldOut[a.ID] = true
-				continue
-			}
-			kept = append(kept, a)
-		}
-		ix, err := index.Build(context.Background(), kept, index.BuildOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		e := NewEngine(ix, lex, DefaultOptions)
+		e, qs, heldOut := heldOutXQuAD(t, lang, lex)
 		var samples []confSample
 		for _, q := range qs {
 			var ai int
@@ -167,12 +144,7 @@ func TestFitAbstention(t *testing.T) {
 		th := thresholdFor(all, samples, -1, 0.90)
 		t.Logf("%s all: model %v threshold %.3f: %s", lang, fmtW(all.w), th, rates(all, samples, -1, th))
 		// the seed sets, reported only
-		seedArts, errs := index.LoadDir(seeds.FS)
-		if len(errs) > 0 {
-			t.Fatal(errs)
-		}
-		six, _ := index.Build(context.Background(), seedArts, index.BuildOptions{})
-		se := NewEngine(six, lex, DefaultOptions)
+		se := seedEngineWith(t, lex)
 		set, err := ReadQuestionFile("testdata/seed-" + lang + ".jsonl")
 		if err != nil {
 			t.Fatal(err)
@@ -188,13 +160,13 @@ func TestFitAbstention(t *testing.T) {
 				t.Logf("%v %.3f %.2f %s", q.Answer != "", all.confidence(&f), f, q.Question)
 			}
 		}
-		bth := thresholdFor(coverageScore{}, samples, -1, 0.90)
-		t.Logf("%s baseline coverage+context on XQuAD: threshold %.3f: %s", lang, bth, rates(coverageScore{}, samples, -1, bth))
+		bth := thresholdFor(engineConfidence{}, samples, -1, 0.90)
+		t.Logf("%s baseline coverage+context on XQuAD: threshold %.3f: %s", lang, bth, rates(engineConfidence{}, samples, -1, bth))
 		for _, th := range []float64{0.35, 0.40, 0.44, 0.48, 0.52} {
-			t.Logf("%s coverage+context at %.2f: XQuAD %s; seed %s", lang, th, rates(coverageScore{}, samples, -1, th), rates(coverageScore{}, ss, -1, th))
+			t.Logf("%s coverage+context at %.2f: XQuAD %s; seed %s", lang, th, rates(engineConfidence{}, samples, -1, th), rates(engineConfidence{}, ss, -1, th))
 		}
-		bst := thresholdFor(coverageScore{}, ss, -1, 0.95)
-		t.Logf("%s baseline on the seed, its own threshold %.3f: %s", lang, bst, rates(coverageScore{}, ss, -1, bst))
+		bst := thresholdFor(engineConfidence{}, ss, -1, 0.95)
+		t.Logf("%s baseline on the seed, its own threshold %.3f: %s", lang, bst, rates(engineConfidence{}, ss, -1, bst))
 		t.Logf("%s seed at the XQuAD threshold %.3f: %s", lang, th, rates(all, ss, -1, th))
 		st := thresholdFor(all, ss, -1, 0.95)
 		t.Logf("%s seed at its own threshold %.3f: %s", lang, st, rates(all, ss, -1, st))
@@ -304,11 +276,11 @@ func rates(m scorer, ss []confSample, group int, th float64) string {
 
 type scorer interface{ confidence(*confFeatures) float64 }
 
-// coverageScore is the engine's confidence: coverage plus half the
+// engineConfidence is the engine's own confidence: coverage plus half the
 // paragraph context.
-type coverageScore struct{}
+type engineConfidence struct{}
 
-func (coverageScore) confidence(f *confFeatures) float64 { return f[cEngine] }
+func (engineConfidence) confidence(f *confFeatures) float64 { return f[cEngine] }
 
 // TestScanUnseenWeight measures how much a question word the index has
 // never seen should count against the confidence: for each weight, the
@@ -320,42 +292,10 @@ func TestScanUnseenWeight(t *testing.T) {
 		t.Skip("set QABOT_TUNE=oov")
 	}
 	lex, _ := lexicon.Load(lexicon.DefaultDictdPairs())
-	seedArts, errs := index.LoadDir(seeds.FS)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	six, _ := index.Build(context.Background(), seedArts, index.BuildOptions{})
-	se := NewEngine(six, lex, DefaultOptions)
+	se := seedEngineWith(t, lex)
 	defer func(a, b float64) { oovWeight, oovWeightEnglish = a, b }(oovWeight, oovWeightEnglish)
 	for _, lang := range []string{"ar", "en", "en-tr"} {
-		ctxFile := ""
-		if lang != "ar" {
-			ctxFile = "../../shared/xquad-dev/xquad-dev.ar.json"
-		}
-		qfile := "../../shared/xquad-dev/xquad-dev." + strings.TrimSuffix(lang, "-tr") + ".json"
-		arts, qs, err := ReadXQuAD(qfile, ctxFile)
-		if err != nil {
-			t.Skip(err)
-		}
-		if lang == "en-tr" {
-			attachTranslations(t, arts, qfile)
-		}
-		heldOut := map[string]bool{}
-		var kept []*index.Article
-		for _, a := range arts {
-			var ai, pi int
-			fmt.Sscanf(strings.TrimPrefix(a.ID, "xquad/"), "%d-%d", &ai, &pi)
-			if pi%3 == 1 {
-				heldOut[a.ID] = true
-				continue
-			}
-			kept = append(kept, a)
-		}
-		ix, err := index.Build(context.Background(), kept, index.BuildOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		e := NewEngine(ix, lex, DefaultOptions)
+		e, qs, heldOut := heldOutXQuAD(t, lang, lex)
 		set, _ := ReadQuestionFile("testdata/seed-" + strings.TrimSuffix(lang, "-tr") + ".jsonl")
 		for _, w := range scanWeights(lang) {
 			if lang == "ar" {
@@ -372,11 +312,11 @@ func TestScanUnseenWeight(t *testing.T) {
 				f, _ := se.topFeatures(q.Question)
 				ss = append(ss, confSample{f: f, answerable: q.Answer != ""})
 			}
-			th := thresholdFor(coverageScore{}, xs, -1, 0.90)
-			st := thresholdFor(coverageScore{}, ss, -1, 0.95)
+			th := thresholdFor(engineConfidence{}, xs, -1, 0.90)
+			st := thresholdFor(engineConfidence{}, ss, -1, 0.95)
 			t.Logf("(synonyms in the confidence ×%.1f)", synonymConfidence)
 			t.Logf("%s unseen %.1f: XQuAD th %.3f %s | seed at it: %s | seed th %.3f: %s", lang, w, th,
-				rates(coverageScore{}, xs, -1, th), rates(coverageScore{}, ss, -1, th), st, rates(coverageScore{}, ss, -1, st))
+				rates(engineConfidence{}, xs, -1, th), rates(engineConfidence{}, ss, -1, th), st, rates(engineConfidence{}, ss, -1, st))
 		}
 	}
 }
@@ -395,4 +335,55 @@ func init() {
 	if v := os.Getenv("QABOT_CTX_CONF"); v != "" {
 		fmt.Sscanf(v, "%g", &contextConfidence)
 	}
+}
+
+// heldOutXQuAD is an engine over XQuAD dev with every third paragraph of
+// each article (from the second) kept out of the index, and the questions,
+// those of the kept-out paragraphs marked in heldOut: they cannot be
+// answered, yet ask about the topics of the paragraphs left in. mode is
+// "ar", "en" (English questions, Arabic paragraphs) or "en-tr" (the same,
+// with the English paragraphs as translations). It skips without
+// ../shared.
+func heldOutXQuAD(t *testing.T, mode string, lex *lexicon.Lexicon) (*Engine, []EvalQuestion, map[string]bool) {
+	ctxFile := ""
+	if mode != "ar" {
+		ctxFile = "../../shared/xquad-dev/xquad-dev.ar.json"
+	}
+	qfile := "../../shared/xquad-dev/xquad-dev." + strings.TrimSuffix(mode, "-tr") + ".json"
+	arts, qs, err := ReadXQuAD(qfile, ctxFile)
+	if err != nil {
+		t.Skip(err)
+	}
+	if mode == "en-tr" {
+		attachTranslations(t, arts, qfile)
+	}
+	heldOut := map[string]bool{}
+	var kept []*index.Article
+	for _, a := range arts {
+		var ai, pi int
+		fmt.Sscanf(strings.TrimPrefix(a.ID, "xquad/"), "%d-%d", &ai, &pi)
+		if pi%3 == 1 {
+			heldOut[a.ID] = true
+			continue
+		}
+		kept = append(kept, a)
+	}
+	ix, err := index.Build(context.Background(), kept, index.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewEngine(ix, lex, DefaultOptions), qs, heldOut
+}
+
+// seedEngineWith is an engine over the embedded seed articles with lex.
+func seedEngineWith(t *testing.T, lex *lexicon.Lexicon) *Engine {
+	arts, errs := index.LoadDir(seeds.FS)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	ix, err := index.Build(context.Background(), arts, index.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewEngine(ix, lex, DefaultOptions)
 }

@@ -301,7 +301,7 @@ func (e *Engine) isRight(id int, q EvalQuestion) bool {
 // normalizeForMatch folds a text for answer matching: Arabic normalisation,
 // digits, punctuation dropped, spaces collapsed.
 func normalizeForMatch(s string) string {
-	s = arabic.Normalize(foldDigits(s))
+	s = arabic.Normalize(s) // digits folded too
 	var b strings.Builder
 	space := false
 	for _, r := range s {

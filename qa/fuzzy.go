@@ -47,8 +47,8 @@ func newTermInfo(ix *index.Index) *termInfo {
 		st := t
 		switch kinds[id] {
 		case 'e':
-			ti.root[id] = ti.rootID(arabic.Root(t), true)
 			st = arabic.StripProclitics(t)
+			ti.root[id] = ti.rootID(arabic.RootOfStem(st), true)
 			if n := utf8.RuneCountInString(st); n >= minFuzzyRunes {
 				ti.stripped[id] = st
 				ti.first[id], _ = utf8.DecodeRuneInString(st)
@@ -92,11 +92,16 @@ func (f *termInfo) matchRoot(root uint32, words []index.Word) (int, bool) {
 		return 0, false
 	}
 	for p, w := range words {
-		if int(w.Exact) < len(f.root) && f.root[w.Exact] == root {
+		if f.hasRoot(w, root) {
 			return p, true
 		}
 	}
 	return 0, false
+}
+
+// hasRoot reports whether a sentence word has the root.
+func (f *termInfo) hasRoot(w index.Word, root uint32) bool {
+	return f != nil && int(w.Exact) < len(f.root) && f.root[w.Exact] == root
 }
 
 // minFuzzyRunes is the shortest word matched fuzzily: shorter words share

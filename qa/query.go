@@ -79,11 +79,8 @@ func parseArabic(q string) parsedQuery {
 		}
 		afterQuestion := prevQuestion
 		prevQuestion = false
-		if n == "عدد" && !afterQuestion {
-			// «كم عدد» frames the question; «هل ستزيد عدد الاتفاقيات» asks about it
-			goto content
-		}
-		if arabic.IsQuestionWord(n) {
+		// «كم عدد» frames the question; «هل ستزيد عدد الاتفاقيات» asks about it
+		if arabic.IsQuestionWord(n) && (n != "عدد" || afterQuestion) {
 			prevQuestion = true
 			if pq.Type == QNone {
 				kind := QType(arabic.QuestionWordKind(n))
@@ -95,7 +92,6 @@ func parseArabic(q string) parsedQuery {
 			}
 			continue
 		}
-	content:
 		f := index.ArabicForms(tok)
 		if f.Exact == "" {
 			continue
@@ -330,14 +326,13 @@ func romanNumeral(s string) (int, bool) {
 	if len(s) < 2 || len(s) > 15 || len(s) == 2 && strings.Trim(s, "IVX") != "" {
 		return 0, false
 	}
-	value := map[byte]int{'I': 1, 'V': 5, 'X': 10, 'L': 50, 'C': 100, 'D': 500, 'M': 1000}
 	n := 0
 	for i := 0; i < len(s); i++ {
-		v, ok := value[s[i]]
+		v, ok := romanValues[s[i]]
 		if !ok {
 			return 0, false
 		}
-		if i+1 < len(s) && v < value[s[i+1]] {
+		if i+1 < len(s) && v < romanValues[s[i+1]] {
 			n -= v
 		} else {
 			n += v
@@ -348,6 +343,8 @@ func romanNumeral(s string) (int, bool) {
 	}
 	return n, true
 }
+
+var romanValues = map[byte]int{'I': 1, 'V': 5, 'X': 10, 'L': 50, 'C': 100, 'D': 500, 'M': 1000}
 
 func toRoman(n int) string {
 	var b strings.Builder

@@ -31,7 +31,7 @@ const (
 	fTypeNear           // the typed token sits within a few words of a matched word
 	fParaBleve          // the best bleve score of the sentence's paragraph
 	fLocal              // coverage with each concept weighted by its rarity within the paragraph
-	fPhrase             // share of the question's adjacent word pairs that stand together, in order, in the sentence
+	fPhrase             // share of the question's adjacent word pairs that stand together, in order, anywhere in the sentence
 	fLength             // 1 for a short sentence, falling with its length: long sentences cover words by chance
 	fTrans              // coverage of an English question by the sentence's English translation alone
 	fTransPhrase        // phrase matches of an English question in the translation
@@ -154,8 +154,10 @@ func rerank(ix *index.Index, rq *resolved, hits []index.Hit, fz *termInfo) []can
 				}
 			}
 		}
+		var confCoverage float64
 		if rq.totalW > 0 {
 			c.coverage = cov / rq.totalW
+			confCoverage = confCov / rq.totalW
 		}
 		if rareTotal > 0 {
 			c.f[fRare] = rare / rareTotal
@@ -194,24 +196,21 @@ func rerank(ix *index.Index, rq *resolved, hits []index.Hit, fz *termInfo) []can
 		c.f[fCoverage] = c.coverage
 		c.f[fContext] = c.context
 		c.f[fProximity] = proximity(positions)
-		c.f[fPhrase] = phraseAnywhere(rq, ix.Terms.Words(h.ID), fz)
+		c.f[fPhrase] = phraseShare(rq, ix.Terms.Words(h.ID), fz, false)
 		if rq.lang == "en" && rq.totalW > 0 {
 			var tr float64
 			for i, s := range own {
 				tr += rq.concepts[i].weight * s.tr
 			}
 			c.f[fTrans] = tr / rq.totalW
-			c.f[fTransPhrase] = englishPhrases(rq, ix.Terms.TranslationWords(h.ID))
+			c.f[fTransPhrase] = phraseShare(rq, ix.Terms.TranslationWords(h.ID), fz, true)
 		}
 		words := ix.Terms.Words(h.ID)
 		c.f[fLength] = 1 / (1 + float64(len(words))/20)
 		c.f[fNovel] = novelty(words, own)
 		c.f[fType], c.f[fTypeNear] = typeMatch(ix, rq, h.ID, positions, fz)
 		c.score = c.f.dot(&rankWeights)
-		c.confidence = c.coverage + contextConfidence*c.context
-		if rq.totalW > 0 {
-			c.confidence = confCov/rq.totalW + contextConfidence*c.context
-		}
+		c.confidence = confCoverage + contextConfidence*c.context
 		cands = append(cands, c)
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
@@ -233,12 +232,13 @@ type strength struct {
 func conceptStrengths(ix *index.Index, rq *resolved, id int, fz *termInfo) []strength {
 	words := ix.Terms.Words(id)
 	trans := ix.Terms.TranslationWords(id)
+	englishArticle := isEnglishWords(ix, id)
 	out := make([]strength, len(rq.concepts))
 	for i, c := range rq.concepts {
 		best := strength{}
 		for _, a := range c.alts {
 			src := words
-			viaTranslation := len(a.terms) > 0 && a.terms[0].english && !isEnglishWords(ix, id)
+			viaTranslation := len(a.terms) > 0 && a.terms[0].english && !englishArticle
 			if viaTranslation {
 				src = trans
 			}
@@ -343,45 +343,19 @@ func paragraphInfo(ix *index.Index, rq *resolved, id int, strengthsOf func(int) 
 	return pi
 }
 
-// phraseAnywhere is the share of the question's adjacent concept pairs that
-// stand together, in order (at most one word between), anywhere in the
-// sentence — every occurrence of each concept counts, not only its best.
-func phraseAnywhere(rq *resolved, words []index.Word, fz *termInfo) float64 {
+// phraseShare is the share of the question's adjacent concept pairs that
+// stand together, in order (at most one word between), anywhere in words —
+// every occurrence of each concept counts, not only its best. english
+// reads the concepts' English alternatives (words of a translation), else
+// their Arabic ones and roots.
+func phraseShare(rq *resolved, words []index.Word, fz *termInfo, english bool) float64 {
 	if len(rq.concepts) < 2 || len(words) == 0 {
 		return 0
 	}
-	at := func(c rconcept) []bool {
-		var hit []bool
-		mark := func(p int) {
-			if hit == nil {
-				hit = make([]bool, len(words))
-			}
-			hit[p] = true
-		}
-		for _, a := range c.alts {
-			if len(a.terms) != 1 || a.terms[0].english {
-				continue
-			}
-			t := a.terms[0]
-			for p, w := range words {
-				if t.exact != 0 && w.Exact == t.exact || t.light != 0 && w.Light == t.light || t.sn != 0 && w.Snow == t.sn {
-					mark(p)
-				}
-			}
-		}
-		for _, root := range c.roots {
-			for p, w := range words {
-				if fz != nil && int(w.Exact) < len(fz.root) && fz.root[w.Exact] == root {
-					mark(p)
-				}
-			}
-		}
-		return hit
-	}
-	prev := at(rq.concepts[0])
+	prev := conceptPositions(rq.concepts[0], words, fz, english)
 	hits := 0
 	for i := 1; i < len(rq.concepts); i++ {
-		cur := at(rq.concepts[i])
+		cur := conceptPositions(rq.concepts[i], words, fz, english)
 		if prev != nil && cur != nil {
 		pair:
 			for p := range prev {
@@ -401,52 +375,38 @@ func phraseAnywhere(rq *resolved, words []index.Word, fz *termInfo) float64 {
 	return float64(hits) / float64(len(rq.concepts)-1)
 }
 
-// englishPhrases is the share of an English question's adjacent concept
-// pairs that stand together, in order (at most one word between), anywhere
-// in an English translation — every occurrence counts, not only the first.
-func englishPhrases(rq *resolved, words []index.Word) float64 {
-	if len(rq.concepts) < 2 || len(words) == 0 {
-		return 0
+// conceptPositions marks the words a concept matches (nil when none): its
+// single-word alternatives of the one language, and for Arabic its roots.
+func conceptPositions(c rconcept, words []index.Word, fz *termInfo, english bool) []bool {
+	var hit []bool
+	mark := func(p int) {
+		if hit == nil {
+			hit = make([]bool, len(words))
+		}
+		hit[p] = true
 	}
-	at := func(c rconcept) []bool {
-		var hit []bool
-		for _, a := range c.alts {
-			if len(a.terms) != 1 || !a.terms[0].english {
-				continue
-			}
-			t := a.terms[0]
-			for p, w := range words {
-				if t.exact != 0 && w.Exact == t.exact || t.light != 0 && w.Light == t.light {
-					if hit == nil {
-						hit = make([]bool, len(words))
-					}
-					hit[p] = true
-				}
+	for _, a := range c.alts {
+		if len(a.terms) != 1 || a.terms[0].english != english {
+			continue
+		}
+		t := a.terms[0]
+		for p, w := range words {
+			if t.exact != 0 && w.Exact == t.exact || t.light != 0 && w.Light == t.light || t.sn != 0 && w.Snow == t.sn {
+				mark(p)
 			}
 		}
+	}
+	if english {
 		return hit
 	}
-	prev := at(rq.concepts[0])
-	hits := 0
-	for i := 1; i < len(rq.concepts); i++ {
-		cur := at(rq.concepts[i])
-		if prev != nil && cur != nil {
-		pair:
-			for p := range prev {
-				if !prev[p] {
-					continue
-				}
-				for q := p + 1; q <= p+2 && q < len(cur); q++ {
-					if cur[q] {
-						hits++
-						break pair
-					}
-				}
+	for _, root := range c.roots {
+		for p, w := range words {
+			if fz.hasRoot(w, root) {
+				mark(p)
 			}
 		}
-		prev = cur
 	}
-	return float64(hits) / float64(len(rq.concepts)-1)
+	return hit
 }
 
 // proximity is 1 when the matched words sit next to each other and falls as

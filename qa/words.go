@@ -31,25 +31,3 @@ func setOf(words string) map[string]bool {
 	}
 	return m
 }
-
-// normalizeWord folds a word and strips its proclitics (والمئة → مئه).
-func normalizeWord(tok string) string {
-	n := arabic.Normalize(tok)
-	if monthWords[n] || numberWords[n] {
-		return n
-	}
-	return arabic.StripProclitics(n)
-}
-
-// foldDigits maps Arabic-Indic and Persian digits to ASCII.
-func foldDigits(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= '٠' && r <= '٩':
-			return '0' + (r - '٠')
-		case r >= '۰' && r <= '۹':
-			return '0' + (r - '۰')
-		}
-		return r
-	}, s)
-}
