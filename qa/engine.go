@@ -269,6 +269,9 @@ func (e *Engine) rank(ctx context.Context, q, lang string) ([]candidate, *resolv
 	}
 	e.addMetonyms(&pq)
 	rq := e.resolve(pq)
+	if rq.qtype == QWho {
+		rq.asked = latinWords(q)
+	}
 	if len(rq.concepts) == 0 {
 		return nil, rq
 	}
@@ -381,6 +384,7 @@ type resolved struct {
 	exactIDs map[uint32]bool // exact term ids of the question's own words
 	lang     string
 	qtype    QType
+	asked    map[string]bool // the question's Latin words, lower-cased (see hasFullName)
 	concepts []rconcept
 	totalW   float64
 }

@@ -450,6 +450,11 @@ func typeMatch(ix *index.Index, rq *resolved, id int, matchedPos []int, ti *term
 		want = flagDate
 	case QHowMany:
 		want = flagNumber
+	case QWho:
+		if hasFullName(englishText(ix, id), rq.asked) {
+			return 1, 0
+		}
+		return 0, 0
 	default:
 		return 0, 0
 	}
@@ -478,4 +483,14 @@ func isYear(s string) bool {
 	}
 	y, err := strconv.Atoi(s)
 	return err == nil && y >= 1000 && y <= 2100
+}
+
+// englishText is a sentence's English: its own text in an English article,
+// else its human translation ("" when there is none).
+func englishText(ix *index.Index, id int) string {
+	art, _, s := ix.Lookup(id)
+	if art.Lang == "en" {
+		return s.Text
+	}
+	return ix.TranslationOf(ix.Sents[id])
 }
