@@ -364,7 +364,7 @@ between among against during before after since until till through throughout to
 across along around behind beside besides beyond near off out up down per via than
 and or but nor so yet if then else because although though while whereas whether unless
 as such same other another each every either neither both all any some no none not only also
-too very just even still already again ever never quite rather almost
+too very just even quite rather almost
 what when where who whom whose which why how whatever whenever wherever whoever whichever
 many much more most few fewer less least several enough
 is are was were be been being am isn't aren't wasn't weren't
@@ -387,7 +387,9 @@ etc e.g i.e vs
 // IsStopWord reports whether the lowercase English word w is a function
 // word or a question word (what, when, how, many, did, the, of …) that
 // a query need not translate. Content-bearing words such as first, last,
-// new, old, year are not stop words.
+// new, old, year are not stop words, and neither are the adverbs of aspect
+// (already, still, again, ever, never): Arabic says them in words of their
+// own (بالفعل، ما زال، مجددا، أبدا).
 func IsStopWord(w string) bool {
 	return stopWords[w]
 }
