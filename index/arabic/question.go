@@ -66,6 +66,14 @@ var questionKinds = map[string]string{
 	"هذول": "", "هدول": "", "ده": "", "دي": "", "دا": "", "يعني": "",
 	"بدي": "", "ابغي": "", "اعرف": "", "اريد": "", "قلي": "",
 	"اخبرني": "", "احكيلي": "", "صار": "", "صارت": "",
+	// "with which", "for which": a preposition on اي, too short to strip
+	"باي": KindWhat, "لاي": KindWhat,
+	// compound prepositions that frame a question as English's during,
+	// regarding, about, towards and according to do (stop words there)
+	"اثناء": "", "بخصوص": "", "بشان": "", "بالنسبه": "", "تجاه": "",
+	"حسب": "", "بحسب": "", "وفق": "", "وفقا": "",
+	// modals, as English's can, may, must, should and will
+	"يمكن": "", "ممكن": "", "يجب": "", "ينبغي": "", "سوف": "",
 }
 
 // QuestionWords lists, sorted, the normalised words removed by

@@ -18,6 +18,8 @@ func TestQuestionWordKind(t *testing.T) {
 		{"هل", KindYesNo},
 		// with a conjunction
 		{"وكم", KindHowMany}, {"فمتى", KindWhen}, {"ولماذا", KindWhy},
+		// a preposition on أي: «بأي صفة», «لأي سبب»
+		{"بأي", KindWhat}, {"لأي", KindWhat},
 		// question words without a kind, and non-question words
 		{"تم", ""}, {"يتم", ""}, {"اللي", ""}, {"لما", ""},
 		{"مصر", ""}, {"الحكومة", ""}, {"", ""},
@@ -33,7 +35,9 @@ func TestIsQuestionWord(t *testing.T) {
 	yes := []string{"كيف", "كم", "متى", "ماذا", "لماذا", "لما", "أين", "هل", "من", "ما",
 		"ماهو", "ماهي", "هو", "هي", "أي", "عدد", "تم", "يتم", "قام", "قامت", "يكون",
 		"شنو", "شنهو", "شو", "ايش", "إيش", "وين", "فين", "ليش", "ليه", "شلون", "كيفاش",
-		"منو", "مين", "اللي", "الي", "امتى", "إمتى", "چم", "جم", "قديش", "وكيف"}
+		"منو", "مين", "اللي", "الي", "امتى", "إمتى", "چم", "جم", "قديش", "وكيف",
+		// compound prepositions and modals frame a question, like English stop words
+		"أثناء", "بخصوص", "بشأن", "بالنسبة", "تجاه", "بحسب", "وفقاً", "يمكن", "ممكن", "سوف"}
 	for _, w := range yes {
 		if !IsQuestionWord(Normalize(w)) {
 			t.Errorf("IsQuestionWord(%q) = false", w)
