@@ -237,6 +237,34 @@ func TestQuestionTypes(t *testing.T) {
 	}
 }
 
+// TestKafIsTheQuestionsOwnWord: «عضوا» finds «كعضو» — the index keeps ك
+// on, the question looks behind it — at the weight of its own word, not a
+// synonym's.
+func TestKafIsTheQuestionsOwnWord(t *testing.T) {
+	art, err := index.ParseArticle("test/kaf.txt", []byte("+++\ntitle = \"عضوية\"\nlang = \"ar\"\n+++\nقُبل الحرس الوطني كعضو كامل في المنظمة.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.Build(context.Background(), []*index.Article{art}, index.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	e := NewEngine(ix, nil, DefaultOptions)
+	e.mu.RLock()
+	_, rq := e.rank(context.Background(), "متى أصبح الحرس عضوا كاملا؟", "ar")
+	own := conceptStrengths(e.ix, rq, 0, e.terms)
+	e.mu.RUnlock()
+	for i, c := range rq.concepts {
+		if c.text == "أصبح" {
+			t.Errorf("the copula أصبح is a concept")
+		}
+		if c.text == "عضوا" && (own[i].strength < kafWeight*matchSnow || own[i].syn) {
+			t.Errorf("عضوا matches كعضو at %.2f (synonym %v), want %.2f as its own word", own[i].strength, own[i].syn, kafWeight)
+		}
+	}
+}
+
 // TestEnglishFrameNoun: "name" in "what is the name of" describes the
 // answer and is no concept; elsewhere it is one.
 func TestEnglishFrameNoun(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/qabot/qabot/index"
 	"github.com/qabot/qabot/index/arabic"
@@ -37,6 +38,7 @@ type term struct {
 type alt struct {
 	Terms  []term
 	Weight float64 // 1 for the question's own word or a glossary rendering, less for dictionaries and guesses
+	Own    bool    // the question's own word in another written form (behind ك), not a synonym
 }
 
 // concept is one word or phrase of the question with all the ways it may be
@@ -97,6 +99,7 @@ func parseArabic(q string) parsedQuery {
 			continue
 		}
 		c := concept{Text: tok, Alts: []alt{{Terms: []term{{Forms: f}}, Weight: 1}}, Number: isNumber(f.Exact)}
+		c.Alts = append(c.Alts, kafForms(f)...)
 		pq.Concepts = append(pq.Concepts, c)
 	}
 	if pq.Type == QNone || pq.Type == QWhat {
@@ -105,6 +108,29 @@ func parseArabic(q string) parsedQuery {
 		}
 	}
 	return pq
+}
+
+// kafWeight is the weight of a question word found behind the preposition
+// ك "as, like" (عضو in «كعضو»): the index keeps ك on, because stripping it
+// would eat words that begin with it (كتاب، كويت).
+var kafWeight = 0.85
+
+// kafForms are the forms of a question word behind ك and كال, looked up in
+// the index as they are: only the question knows where ك is a preposition.
+func kafForms(f index.Forms) []alt {
+	if f.Light == "" || utf8.RuneCountInString(f.Light) < 3 || kafWeight == 0 {
+		return nil
+	}
+	var out []alt
+	for _, p := range []string{"ك", "كال"} {
+		out = append(out, alt{Terms: []term{{Forms: index.Forms{Exact: p + f.Light, Light: p + f.Light}}}, Weight: kafWeight, Own: true})
+		if f.Snow != f.Light && utf8.RuneCountInString(f.Snow) >= 3 {
+			// «عضوا» behind ك is «كعضو»: the Snowball stem drops the
+			// accusative alef the light stem keeps
+			out = append(out, alt{Terms: []term{{Forms: index.Forms{Exact: p + f.Snow, Light: p + f.Snow}}}, Weight: kafWeight, Own: true})
+		}
+	}
+	return out
 }
 
 // arabicQTypeFromPhrases spots question types spelled with a noun at most

@@ -250,7 +250,7 @@ func conceptStrengths(ix *index.Index, rq *resolved, id int, fz *termInfo) []str
 			}
 			if s > best.strength {
 				best.strength, best.pos, best.exact = s, pos, isExact
-				best.syn = rq.lang == "ar" && a.weight < 1 && !a.terms[0].english
+				best.syn = rq.lang == "ar" && a.weight < 1 && !a.terms[0].english && !a.src.Own
 			}
 		}
 		for _, root := range c.roots {

@@ -72,6 +72,11 @@ var questionKinds = map[string]string{
 	// regarding, about, towards and according to do (stop words there)
 	"اثناء": "", "بخصوص": "", "بشان": "", "بالنسبه": "", "تجاه": "",
 	"حسب": "", "بحسب": "", "وفق": "", "وفقا": "",
+	// «هل … أم …»: the alternative's "or"
+	"ام": "",
+	// the copulas of كان's family, empty as كان is: «متى أصبح الحرس عضوا»
+	"اصبح": "", "اصبحت": "", "يصبح": "", "تصبح": "", "اضحي": "", "بات": "", "باتت": "",
+	"ظل": "", "ظلت": "", "مازال": "", "لازال": "", "يزال": "", "تزال": "",
 	// modals, as English's can, may, must, should and will
 	"يمكن": "", "ممكن": "", "يجب": "", "ينبغي": "", "سوف": "",
 }

@@ -37,7 +37,9 @@ func TestIsQuestionWord(t *testing.T) {
 		"شنو", "شنهو", "شو", "ايش", "إيش", "وين", "فين", "ليش", "ليه", "شلون", "كيفاش",
 		"منو", "مين", "اللي", "الي", "امتى", "إمتى", "چم", "جم", "قديش", "وكيف",
 		// compound prepositions and modals frame a question, like English stop words
-		"أثناء", "بخصوص", "بشأن", "بالنسبة", "تجاه", "بحسب", "وفقاً", "يمكن", "ممكن", "سوف"}
+		"أثناء", "بخصوص", "بشأن", "بالنسبة", "تجاه", "بحسب", "وفقاً", "يمكن", "ممكن", "سوف",
+		// the alternative's "or", and copulas of كان's family
+		"أم", "أصبح", "أصبحت", "بات", "ظل", "مازال", "يزال"}
 	for _, w := range yes {
 		if !IsQuestionWord(Normalize(w)) {
 			t.Errorf("IsQuestionWord(%q) = false", w)
