@@ -70,7 +70,7 @@ func confidenceFeatures(ix *index.Index, rq *resolved, cands []candidate, i int,
 	matched := 0
 	for k, rc := range rq.concepts {
 		maxW = math.Max(maxW, rc.weight)
-		if len(rc.alts) == 0 && rc.fuzzy == "" || len(rc.alts) == 0 && own[k].strength == 0 {
+		if len(rc.alts) == 0 && rc.fuzzy == nil || len(rc.alts) == 0 && own[k].strength == 0 {
 			oov += rc.weight
 		}
 		if own[k].strength > 0 {

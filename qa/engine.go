@@ -391,9 +391,9 @@ type resolved struct {
 
 type rconcept struct {
 	text   string
-	fuzzy  string   // the normalised Arabic word matched by trigrams when nothing else matches
-	roots  []uint32 // root ids (in the generation's termInfo) of its word, or of an English word's Arabic renderings
-	idf    float64  // the idf of its rarest alternative: how common the concept is
+	fuzzy  *fuzzyWord // the Arabic word matched by trigrams when nothing else matches (nil: none)
+	roots  []uint32   // root ids (in the generation's termInfo) of its word, or of an English word's Arabic renderings
+	idf    float64    // the idf of its rarest alternative: how common the concept is
 	weight float64
 	number bool
 	alts   []ralt
@@ -436,9 +436,10 @@ func (e *Engine) resolve(pq parsedQuery) *resolved {
 			rq.exactIDs[id] = true
 		}
 		if pq.Lang == "ar" && !c.Number {
-			rc.fuzzy = index.ArabicForms(text).Exact
+			exact := index.ArabicForms(text).Exact
+			rc.fuzzy = newFuzzyWord(exact)
 			if e.terms != nil && rootMatch > 0 {
-				if id := e.terms.rootID(arabic.Root(rc.fuzzy), false); id != 0 {
+				if id := e.terms.rootID(arabic.Root(exact), false); id != 0 {
 					rc.roots = []uint32{id}
 				}
 			}

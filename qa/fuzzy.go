@@ -112,34 +112,46 @@ const minFuzzyRunes = 5
 // trigram match of a question word among a sentence's words.
 var fuzzyMatch = 0.6
 
-// match returns the best Dice overlap (at least 0.6) of word's trigrams
-// with those of a sentence word of similar length and the same first
-// letter, and that word's position.
-func (f *termInfo) match(word string, words []index.Word) (float64, int) {
-	if f == nil {
-		return 0, 0
-	}
+// fuzzyWord is a question word prepared for trigram matching once per
+// question, not once per sentence.
+type fuzzyWord struct {
+	stripped string
+	runes    int
+	first    rune
+	grams    []uint64
+}
+
+// newFuzzyWord prepares a normalised word; nil when it is too short to
+// match fuzzily.
+func newFuzzyWord(word string) *fuzzyWord {
 	w := arabic.StripProclitics(word)
 	n := utf8.RuneCountInString(w)
 	if n < minFuzzyRunes {
-		return 0, 0
+		return nil
 	}
 	first, _ := utf8.DecodeRuneInString(w)
-	var grams []string
+	return &fuzzyWord{stripped: w, runes: n, first: first, grams: appendTrigrams(nil, w)}
+}
+
+// match returns the best Dice overlap (at least 0.6) of the word's
+// trigrams with those of a sentence word of similar length and the same
+// first letter, and that word's position.
+func (f *termInfo) match(fw *fuzzyWord, words []index.Word) (float64, int) {
+	if f == nil || fw == nil {
+		return 0, 0
+	}
+	var buf [64]uint64
 	best, bestPos := 0.0, 0
 	for p, sw := range words {
 		id := int(sw.Exact)
-		if id >= len(f.stripped) || f.stripped[id] == "" || f.first[id] != first {
+		if id >= len(f.stripped) || f.stripped[id] == "" || f.first[id] != fw.first {
 			continue
 		}
 		cand, cn := f.stripped[id], int(f.runes[id])
-		if cn-n > 2 || n-cn > 2 || cand == w {
+		if cn-fw.runes > 2 || fw.runes-cn > 2 || cand == fw.stripped {
 			continue
 		}
-		if grams == nil {
-			grams = trigrams(w)
-		}
-		if d := dice(grams, trigrams(cand)); d > best {
+		if d := dice(fw.grams, appendTrigrams(buf[:0], cand)); d > best {
 			best, bestPos = d, p
 		}
 	}
@@ -149,28 +161,38 @@ func (f *termInfo) match(word string, words []index.Word) (float64, int) {
 	return best, bestPos
 }
 
-func trigrams(s string) []string {
-	rs := []rune(s)
-	if len(rs) < 3 {
-		return []string{s}
+// appendTrigrams appends the word's letter trigrams, each packed into one
+// number (three 21-bit runes), to out.
+func appendTrigrams(out []uint64, s string) []uint64 {
+	var r0, r1 rune
+	i := 0
+	for _, r := range s {
+		if i >= 2 {
+			out = append(out, uint64(r0)<<42|uint64(r1)<<21|uint64(r))
+		}
+		r0, r1 = r1, r
+		i++
 	}
-	out := make([]string, 0, len(rs)-2)
-	for i := 0; i+3 <= len(rs); i++ {
-		out = append(out, string(rs[i:i+3]))
+	if i < 3 {
+		out = append(out, uint64(r0)<<42|uint64(r1)<<21)
 	}
 	return out
 }
 
-func dice(a, b []string) float64 {
+// dice is the Dice coefficient of two trigram multisets.
+func dice(a, b []uint64) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
 	common := 0
-	used := make([]bool, len(b))
+	var used [2]uint64 // b's trigrams already paired; words are short
 	for _, x := range a {
 		for j, y := range b {
-			if !used[j] && x == y {
-				used[j] = true
+			if j >= 128 {
+				break
+			}
+			if used[j/64]&(1<<(j%64)) == 0 && x == y {
+				used[j/64] |= 1 << (j % 64)
 				common++
 				break
 			}

@@ -6,6 +6,7 @@ import (
 	"testing/fstest"
 
 	"github.com/qabot/qabot/index"
+	"github.com/qabot/qabot/index/arabic"
 )
 
 func TestHasFullName(t *testing.T) {
@@ -53,5 +54,40 @@ func TestWhoWantsAName(t *testing.T) {
 		if _, p, _ := ix.Lookup(ranked[0].ID); p.N != 2 {
 			t.Errorf("%s: top is paragraph %d, want 2 (the one that names him)", q, p.N)
 		}
+	}
+}
+
+// TestFuzzySpellingVariants: a name spelt two ways matches by letter
+// trigrams; a short or unrelated word does not.
+func TestFuzzySpellingVariants(t *testing.T) {
+	art, err := index.ParseArticle("test/fuzzy.txt", []byte("+++\ntitle = \"ولاية\"\nlang = \"ar\"\n+++\nلعب الفريق في هيوستون أمس.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.Build(context.Background(), []*index.Article{art}, index.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ti := newTermInfo(ix)
+	var words []index.Word
+	for id := range ix.Sents {
+		words = append(words, ix.Terms.Words(id)...)
+	}
+	for _, c := range []struct {
+		word string
+		want bool
+	}{
+		{"هيوستن", true}, // هيوستون in the text
+		{"كولومبيا", false},
+		{"ولا", false}, // too short to match fuzzily
+	} {
+		d, _ := ti.match(newFuzzyWord(arabic.Normalize(c.word)), words)
+		if (d >= 0.6) != c.want {
+			t.Errorf("%s: Dice %.2f, want a match %v", c.word, d, c.want)
+		}
+	}
+	if got := dice(appendTrigrams(nil, "abcdef"), appendTrigrams(nil, "abcdef")); got != 1 {
+		t.Errorf("dice of a word with itself = %v", got)
 	}
 }

@@ -261,7 +261,7 @@ func conceptStrengths(ix *index.Index, rq *resolved, id int, fz *termInfo) []str
 				best.strength, best.pos, best.exact = rootMatch, pos, false
 			}
 		}
-		if best.strength == 0 && fz != nil && c.fuzzy != "" {
+		if best.strength == 0 && fz != nil && c.fuzzy != nil {
 			if d, pos := fz.match(c.fuzzy, words); d > 0 {
 				best.strength, best.pos, best.exact = fuzzyMatch*d, pos, false
 			}
