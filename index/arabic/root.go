@@ -41,9 +41,13 @@ func (f *RootFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 //	ستزيد → زيد, زيادة → زيد, تنفذون → نفذ, تنفيذ → نفذ,
 //	أوفدت → وفد, التدريبات → درب, مسؤولين → سئل, اجتماع → جمع.
 //
-// It is a heuristic, like every root extractor without a lexicon: weak and
-// doubled roots come out in whatever form their pattern leaves, and an
-// unknown word (a name, a quadriliteral) gets "" rather than a guess. Two
+// A hollow or defective root writes its weak radical و whatever the form
+// spells (weakRoot): قال، يقول، مقالة → قول; بنى، يبني، بناء → بنو.
+//
+// It is a heuristic, like every root extractor without a lexicon: doubled
+// roots and a weak first radical come out in whatever form their pattern
+// leaves (تصف is not joined to وصف), and an unknown word (a name, a
+// quadriliteral) gets "" rather than a guess. Two
 // words with the same root are related far more loosely than two with the
 // same stem: callers weigh a root match below a stem match.
 func Root(tok string) string {
@@ -62,19 +66,56 @@ func RootOfStem(stem string) string {
 	if len(w) >= 5 && w[0] == 'س' && isImperfectPrefix(w[1]) {
 		w = w[1:]
 	}
+	if len(w) == 4 && w[0] == 'ي' && (w[3] == 'ي' || w[3] == 'ى' || w[3] == 'و' || w[3] == 'ا') {
+		// the imperfect of a defective verb: يبني، يسعى، يدعو (the last
+		// letter is the root's, not the suffix ي)
+		return weakRoot([]rune(string(w[1:])))
+	}
 	w = stripRootSuffixes(w)
 	if len(w) == 3 {
-		return string(w)
+		return weakRoot([]rune(string(w)))
+	}
+	if len(w) == 4 && (w[0] == 'ي' || w[0] == 'ت' || w[0] == 'م') && (isWeakRadical(w[2]) || isWeakRadical(w[3])) {
+		// an imperfect or a noun of place on a weak root: يقول، يبني، مقال
+		return weakRoot([]rune(string(w[1:])))
 	}
 	for _, p := range rootPatterns {
 		if len(p) != len(w) {
 			continue
 		}
 		if r, ok := matchPattern(w, p); ok {
-			return r
+			return weakRoot([]rune(r))
 		}
 	}
 	return ""
+}
+
+// weakRoot writes a hollow or defective root's weak letter one way: the
+// middle or last radical that is ا و ي ى or a hamza becomes و, so قال،
+// يقول، مقالة all give قول, and بنى، يبني، مبنى، بناء all give بنو. The
+// weak letter is what each form spells differently; the two strong ones are
+// the word. A root with two weak letters, or a weak first letter (امن and
+// يمن are not one root), is left as it is.
+func weakRoot(r []rune) string {
+	if len(r) != 3 {
+		return string(r)
+	}
+	w0, w1, w2 := isWeakRadical(r[0]), isWeakRadical(r[1]), isWeakRadical(r[2])
+	switch {
+	case w1 && !w0 && !w2:
+		r[1] = 'و'
+	case w2 && !w0 && !w1:
+		r[2] = 'و'
+	}
+	return string(r)
+}
+
+func isWeakRadical(r rune) bool {
+	switch r {
+	case 'ا', 'و', 'ي', 'ى', 'ء', 'ؤ', 'ئ', 'أ', 'إ', 'آ':
+		return true
+	}
+	return false
 }
 
 func isImperfectPrefix(r rune) bool {
