@@ -208,7 +208,7 @@ func TestTune(t *testing.T) {
 	p0, r0, _ := eval(best, 0)
 	p1, r1, _ := eval(best, 1)
 	pa, ra, _ := eval(best, -1)
-	t.Log(fmt.Sprintf("best on half 0 %v: half0 %.3f/%.3f half1 %.3f/%.3f all %.3f/%.3f", best, p0, r0, p1, r1, pa, ra))
+	t.Logf("best on half 0 %v: half0 %.3f/%.3f half1 %.3f/%.3f all %.3f/%.3f", best, p0, r0, p1, r1, pa, ra)
 }
 
 // attachTranslations makes the paragraphs of the XQuAD file enFile the

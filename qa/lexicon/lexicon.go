@@ -166,14 +166,14 @@ func parseGlossaryLine(line string) (key string, ars []string, err error) {
 		return "", nil, errors.New("empty English side")
 	}
 	if hasArabicLetter(key) {
-		return "", nil, fmt.Errorf("Arabic letters in the English side %q", key)
+		return "", nil, fmt.Errorf("the English side %q has Arabic letters", key)
 	}
 	for _, part := range strings.Split(ar, "|") {
 		if strings.TrimSpace(part) == "" {
 			continue
 		}
 		if strings.IndexFunc(part, isLatinLetter) >= 0 {
-			return "", nil, fmt.Errorf("Latin letters in the Arabic rendering %q", strings.TrimSpace(part))
+			return "", nil, fmt.Errorf("the Arabic rendering %q has Latin letters", strings.TrimSpace(part))
 		}
 		a := cleanArabic(part)
 		if a == "" { // a sign such as % that Arabic text writes too

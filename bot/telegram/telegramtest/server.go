@@ -629,7 +629,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.calls = append(s.calls, call)
 		s.notifyLocked()
 		s.mu.Unlock()
-		writeError(w, apiError{code: f.code, desc: f.desc, retryAfter: f.retryAfter})
+		writeError(w, apiError(f))
 		return
 	}
 	s.mu.Unlock()
