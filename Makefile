@@ -1,7 +1,7 @@
 # The README's commands. `make test` is what CI runs (.ci/run).
 GO ?= go
 
-.PHONY: build test chat bench eval fuzz
+.PHONY: build test chat bench eval fuzz lint
 
 build:
 	$(GO) build -o qabot ./cmd/qabot
@@ -11,6 +11,12 @@ test:
 
 chat:
 	$(GO) run ./cmd/qabot chat
+
+# vet, gofmt and staticcheck (fetched through the Go proxy at a pinned version)
+lint:
+	$(GO) vet ./...
+	test -z "$$(gofmt -l .)"
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
