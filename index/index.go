@@ -143,14 +143,21 @@ func Build(ctx context.Context, arts []*Article, opts BuildOptions) (*Index, err
 	go func() {
 		defer close(batches)
 		cache := wordCache{}
+		var infos []*wordInfo
 		batch := bi.NewBatch()
 		for id, ref := range ix.Sents {
 			if id%256 == 0 && prodCtx.Err() != nil {
 				prodErr <- prodCtx.Err()
 				return
 			}
-			ix.Terms.add(ix, ref, cache)
-			if err := batch.IndexAdvanced(ix.analysedDocument(strconv.Itoa(id), ref, cache)); err != nil {
+			// each Arabic sentence is split and analysed once, for both
+			infos = infos[:0]
+			if art := ix.Articles[ref.Art]; art.Lang != "en" {
+				s := &art.Paragraphs[ref.Para].Sentences[ref.Sent]
+				infos = cache.sentence(s.Text, infos)
+			}
+			ix.Terms.add(ix, ref, infos)
+			if err := batch.IndexAdvanced(ix.analysedDocument(strconv.Itoa(id), ref, infos)); err != nil {
 				prodErr <- fmt.Errorf("index build: sentence %d: %w", id, err)
 				return
 			}

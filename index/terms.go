@@ -110,14 +110,14 @@ func (t *TermTable) countDF(ws ...[]Word) {
 
 // add appends the words of a sentence (and of its translation) and counts
 // them in df.
-func (t *TermTable) add(ix *Index, ref SentRef, cache wordCache) {
+func (t *TermTable) add(ix *Index, ref SentRef, arabicInfos []*wordInfo) {
 	art := ix.Articles[ref.Art]
 	s := &art.Paragraphs[ref.Para].Sentences[ref.Sent]
 	var words, trans []Word
 	if art.Lang == "en" {
 		words = t.englishWords(s.Text)
 	} else {
-		words = t.arabicWords(s.Text, cache)
+		words = t.arabicWords(arabicInfos)
 		if tr := ix.TranslationOf(ref); tr != "" {
 			trans = t.englishWords(tr)
 		}
@@ -127,11 +127,15 @@ func (t *TermTable) add(ix *Index, ref SentRef, cache wordCache) {
 	t.countDF(words, trans)
 }
 
-func (t *TermTable) arabicWords(text string, cache wordCache) []Word {
-	toks := Tokenize(text)
-	ws := make([]Word, 0, len(toks))
-	for _, tok := range toks {
-		wi := cache.arabic(tok)
+func (t *TermTable) arabicWords(infos []*wordInfo) []Word {
+	n := 0
+	for _, wi := range infos {
+		if wi.forms.Exact != "" {
+			n++
+		}
+	}
+	ws := make([]Word, 0, n)
+	for _, wi := range infos {
 		if wi.forms.Exact == "" {
 			continue
 		}
@@ -201,6 +205,13 @@ func EnglishForms(tok string) (lower, stem string) {
 // their point (3.5).
 func Tokenize(text string) []string {
 	var toks []string
+	forEachToken(text, func(tok string) { toks = append(toks, tok) })
+	return toks
+}
+
+// forEachToken calls f with each word of text, as Tokenize splits them,
+// without collecting them.
+func forEachToken(text string, f func(tok string)) {
 	start := -1
 	for i, r := range text {
 		if isWordRune(r) {
@@ -218,17 +229,24 @@ func Tokenize(text string) []string {
 			}
 		}
 		if start >= 0 {
-			toks = append(toks, text[start:i])
+			f(text[start:i])
 			start = -1
 		}
 	}
 	if start >= 0 {
-		toks = append(toks, text[start:])
+		f(text[start:])
 	}
-	return toks
 }
 
 func isWordRune(r rune) bool {
+	switch {
+	case r < 0x80:
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	case 0x0621 <= r && r <= 0x0669:
+		// the Arabic letters, tatweel, harakat (Mn) and Arabic-Indic
+		// digits: the common case, without the Unicode tables
+		return true
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || r == 'ـ'
 }
 
