@@ -30,3 +30,5 @@ eval: build
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzSplitSentences -fuzztime 30s ./index/
 	$(GO) test -run '^$$' -fuzz FuzzParseArticle -fuzztime 30s ./index/
+	$(GO) test -run '^$$' -fuzz FuzzAsk -fuzztime 30s ./qa/
+	$(GO) test -run '^$$' -fuzz FuzzRoot -fuzztime 30s ./index/arabic/
