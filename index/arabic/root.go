@@ -110,6 +110,8 @@ func weakRoot(r []rune) string {
 	return string(r)
 }
 
+// isWeakRadical reports whether a root letter is one that forms spell
+// differently: the long vowels ا و ي ى and the hamza on any seat.
 func isWeakRadical(r rune) bool {
 	switch r {
 	case 'ا', 'و', 'ي', 'ى', 'ء', 'ؤ', 'ئ', 'أ', 'إ', 'آ':
