@@ -144,7 +144,7 @@ func TestFitAbstention(t *testing.T) {
 		th := thresholdFor(all, samples, -1, 0.90)
 		t.Logf("%s all: model %v threshold %.3f: %s", lang, fmtW(all.w), th, rates(all, samples, -1, th))
 		// the seed sets, reported only
-		se := seedEngineWith(t, lex)
+		se := engineOver(t, seeds.FS, lex)
 		set, err := ReadQuestionFile("testdata/seed-" + lang + ".jsonl")
 		if err != nil {
 			t.Fatal(err)
@@ -292,7 +292,7 @@ func TestScanUnseenWeight(t *testing.T) {
 		t.Skip("set QABOT_TUNE=oov")
 	}
 	lex, _ := lexicon.Load(lexicon.DefaultDictdPairs())
-	se := seedEngineWith(t, lex)
+	se := engineOver(t, seeds.FS, lex)
 	defer func(a, b float64) { oovWeight, oovWeightEnglish = a, b }(oovWeight, oovWeightEnglish)
 	for _, lang := range []string{"ar", "en", "en-tr"} {
 		e, qs, heldOut := heldOutXQuAD(t, lang, lex)
@@ -373,17 +373,4 @@ func heldOutXQuAD(t *testing.T, mode string, lex *lexicon.Lexicon) (*Engine, []E
 		t.Fatal(err)
 	}
 	return NewEngine(ix, lex, DefaultOptions), qs, heldOut
-}
-
-// seedEngineWith is an engine over the embedded seed articles with lex.
-func seedEngineWith(t *testing.T, lex *lexicon.Lexicon) *Engine {
-	arts, errs := index.LoadDir(seeds.FS)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	ix, err := index.Build(context.Background(), arts, index.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return NewEngine(ix, lex, DefaultOptions)
 }

@@ -24,9 +24,9 @@ func hasFullName(text string, asked map[string]bool) bool {
 	}
 	for _, field := range strings.Fields(text) {
 		// punctuation after a word ends a run: «Kuwait, Turkey» is two names
-		w := strings.TrimFunc(field, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		w := trimPunct(field)
 		closes := len(w) < len(field) && !strings.HasSuffix(field, w)
-		lower := strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s"))
+		lower := strings.ToLower(possessiveBase(w))
 		first, _ := utf8.DecodeRuneInString(w)
 		if w == "" || !unicode.IsUpper(first) || lexicon.IsStopWord(lower) || isMonthOrDay(lower) {
 			if end() {
@@ -61,11 +61,21 @@ func isMonthOrDay(w string) bool {
 func latinWords(q string) map[string]bool {
 	out := map[string]bool{}
 	for _, f := range strings.Fields(q) {
-		w := strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+		w := possessiveBase(trimPunct(f))
 		if w != "" && w[0] < utf8.RuneSelf {
 			out[strings.ToLower(w)] = true
 		}
 	}
 	return out
+}
+
+// trimPunct trims what is neither letter nor digit from both ends of a
+// white-space field: «“Sonmez,» → Sonmez.
+func trimPunct(field string) string {
+	return strings.TrimFunc(field, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// possessiveBase drops an English possessive: Turkey's → Turkey.
+func possessiveBase(w string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
 }

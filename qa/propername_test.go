@@ -33,25 +33,16 @@ func TestHasFullName(t *testing.T) {
 // TestWhoWantsAName: of two sentences that hold the question's words
 // equally, a who-question prefers the one whose translation names someone.
 func TestWhoWantsAName(t *testing.T) {
-	arts, errs := index.LoadDir(fstest.MapFS{
+	e := engineOver(t, fstest.MapFS{
 		"talks.txt":    {Data: []byte("+++\ntitle = \"محادثات\"\nlang = \"ar\"\n+++\nوقال السفير التركي إن المحادثات مثمرة.\n\nوالتقى السفير التركي أحمد يلماز بالوزير.\n")},
 		"talks.en.txt": {Data: []byte("+++\ntitle = \"Talks\"\nlang = \"en\"\n+++\nThe Turkish ambassador said the talks were fruitful.\n\nThe Turkish ambassador, Ahmet Yilmaz, met the minister.\n")},
-	})
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	ix, err := index.Build(context.Background(), arts, index.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	e := NewEngine(ix, glossaryLexicon(), DefaultOptions)
+	}, glossaryLexicon())
 	for _, q := range []string{"من هو السفير التركي؟", "Who is the Turkish ambassador?"} {
 		ranked, _ := e.Rank(context.Background(), q)
 		if len(ranked) == 0 {
 			t.Fatalf("%s: no candidates", q)
 		}
-		if _, p, _ := ix.Lookup(ranked[0].ID); p.N != 2 {
+		if _, p, _ := e.ix.Lookup(ranked[0].ID); p.N != 2 {
 			t.Errorf("%s: top is paragraph %d, want 2 (the one that names him)", q, p.N)
 		}
 	}
@@ -60,19 +51,11 @@ func TestWhoWantsAName(t *testing.T) {
 // TestFuzzySpellingVariants: a name spelt two ways matches by letter
 // trigrams; a short or unrelated word does not.
 func TestFuzzySpellingVariants(t *testing.T) {
-	art, err := index.ParseArticle("test/fuzzy.txt", []byte("+++\ntitle = \"ولاية\"\nlang = \"ar\"\n+++\nلعب الفريق في هيوستون أمس.\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := index.Build(context.Background(), []*index.Article{art}, index.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	ti := newTermInfo(ix)
+	e := engineOver(t, oneArticle("test/fuzzy.txt", "+++\ntitle = \"ولاية\"\nlang = \"ar\"\n+++\nلعب الفريق في هيوستون أمس.\n"), nil)
+	ti := e.terms
 	var words []index.Word
-	for id := range ix.Sents {
-		words = append(words, ix.Terms.Words(id)...)
+	for id := range e.ix.Sents {
+		words = append(words, e.ix.Terms.Words(id)...)
 	}
 	for _, c := range []struct {
 		word string

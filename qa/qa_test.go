@@ -3,12 +3,14 @@ package qa
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"math/rand"
 	"os"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 	"unicode/utf8"
 
@@ -51,6 +53,27 @@ func seedIndex(t testing.TB) *Engine {
 		t.Fatal(seedErr)
 	}
 	return seedEngine
+}
+
+// engineOver is an engine with lex over the articles of fsys (content
+// files, translations beside them); its index closes when the test ends.
+func engineOver(t testing.TB, fsys fs.FS, lex *lexicon.Lexicon) *Engine {
+	t.Helper()
+	arts, errs := index.LoadDir(fsys)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	ix, err := index.Build(context.Background(), arts, index.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return NewEngine(ix, lex, DefaultOptions)
+}
+
+// oneArticle is a content directory holding one article file.
+func oneArticle(path, text string) fstest.MapFS {
+	return fstest.MapFS{path: {Data: []byte(text)}}
 }
 
 func TestEmirVisit(t *testing.T) {
@@ -241,16 +264,7 @@ func TestQuestionTypes(t *testing.T) {
 // on, the question looks behind it — at the weight of its own word, not a
 // synonym's.
 func TestKafIsTheQuestionsOwnWord(t *testing.T) {
-	art, err := index.ParseArticle("test/kaf.txt", []byte("+++\ntitle = \"عضوية\"\nlang = \"ar\"\n+++\nقُبل الحرس الوطني كعضو كامل في المنظمة.\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := index.Build(context.Background(), []*index.Article{art}, index.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	e := NewEngine(ix, nil, DefaultOptions)
+	e := engineOver(t, oneArticle("test/kaf.txt", "+++\ntitle = \"عضوية\"\nlang = \"ar\"\n+++\nقُبل الحرس الوطني كعضو كامل في المنظمة.\n"), nil)
 	e.mu.RLock()
 	_, rq := e.rank(context.Background(), "متى أصبح الحرس عضوا كاملا؟", "ar")
 	own := conceptStrengths(e.ix, rq, 0, e.terms)
@@ -486,7 +500,7 @@ func TestMarkupDoesNotChangeTheAnswer(t *testing.T) {
 // as English, and an Arabic question reaches it through the glossary in
 // reverse.
 func TestArabicQuestionEnglishArticle(t *testing.T) {
-	art, err := index.ParseArticle("reuters/opec.txt", []byte(`+++
+	e := engineOver(t, oneArticle("reuters/opec.txt", `+++
 title = "OPEC agrees to cut oil production"
 source = "Reuters"
 url = "https://example.com/opec"
@@ -497,16 +511,7 @@ Ministers met in Vienna on Thursday.
 OPEC agreed to cut oil production by one million barrels a day from January.
 
 The price of oil rose after the decision.
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := index.Build(context.Background(), []*index.Article{art}, index.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	e := NewEngine(ix, glossaryLexicon(), DefaultOptions)
+`), glossaryLexicon())
 	for q, want := range map[string]string{
 		"هل قررت أوبك خفض إنتاج النفط؟":   "cut oil production",
 		"What did OPEC agree to cut?":     "cut oil production",
@@ -523,23 +528,14 @@ The price of oil rose after the decision.
 // country (أنقرة → تركيا), and a verb its verbal noun by their root
 // (ستزيد → زيادة), from Arabic and English questions.
 func TestCapitalsAndRoots(t *testing.T) {
-	art, err := index.ParseArticle("test/gulf.txt", []byte(`+++
+	e := engineOver(t, oneArticle("test/gulf.txt", `+++
 title = "علاقات"
 lang = "ar"
 +++
 وقعت تركيا مع الكويت اتفاقية في مجال الطاقة.
 
 أعلنت الحكومة زيادة الاستثمار في الموانئ.
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := index.Build(context.Background(), []*index.Article{art}, index.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	e := NewEngine(ix, glossaryLexicon(), DefaultOptions)
+`), glossaryLexicon())
 	for _, c := range []struct {
 		question, word string
 		sentence       int

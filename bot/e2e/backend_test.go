@@ -2,9 +2,7 @@ package e2e
 
 import (
 	"context"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -45,21 +43,7 @@ func newService(t testing.TB, dir string) *service.Service {
 func seedDir(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
-	err := fs.WalkDir(seeds.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(p) != ".txt" {
-			return err
-		}
-		data, err := fs.ReadFile(seeds.FS, p)
-		if err != nil {
-			return err
-		}
-		dst := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(dst, data, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dir, seeds.FS); err != nil {
 		t.Fatalf("copying the seeds: %v", err)
 	}
 	return dir

@@ -174,13 +174,19 @@ func (c *Config) Validate() error {
 		bad("index.dir", "required")
 	}
 
-	if t := c.Telegram; t.Enabled {
+	// token checks a platform's token: it is required, and a pasted one
+	// often carries a space or a newline
+	token := func(platform, value, env string) {
 		switch {
-		case t.Token == "":
-			bad("telegram.token", "required when telegram.enabled (or set TELEGRAM_TOKEN)")
-		case strings.ContainsFunc(t.Token, isSpaceOrControl):
-			bad("telegram.token", "contains spaces or control characters")
+		case value == "":
+			bad(platform+".token", "required when %s.enabled (or set %s)", platform, env)
+		case strings.ContainsFunc(value, isSpaceOrControl):
+			bad(platform+".token", "contains spaces or control characters")
 		}
+	}
+
+	if t := c.Telegram; t.Enabled {
+		token("telegram", t.Token, "TELEGRAM_TOKEN")
 		if t.APIEndpoint != "" {
 			if err := checkEndpoint(t.APIEndpoint); err != nil {
 				bad("telegram.api_endpoint", "%v", err)
@@ -216,12 +222,7 @@ func (c *Config) Validate() error {
 	}
 
 	if d := c.Discord; d.Enabled {
-		switch {
-		case d.Token == "":
-			bad("discord.token", "required when discord.enabled (or set DISCORD_TOKEN)")
-		case strings.ContainsFunc(d.Token, isSpaceOrControl):
-			bad("discord.token", "contains spaces or control characters")
-		}
+		token("discord", d.Token, "DISCORD_TOKEN")
 		if d.APIBase != "" {
 			if err := checkURL(d.APIBase); err != nil {
 				bad("discord.api_base", "%v", err)

@@ -69,15 +69,15 @@ func RootOfStem(stem string) string {
 	if len(w) == 4 && w[0] == 'ي' && (w[3] == 'ي' || w[3] == 'ى' || w[3] == 'و' || w[3] == 'ا') {
 		// the imperfect of a defective verb: يبني، يسعى، يدعو (the last
 		// letter is the root's, not the suffix ي)
-		return weakRoot([]rune(string(w[1:])))
+		return weakRoot(w[1:])
 	}
 	w = stripRootSuffixes(w)
 	if len(w) == 3 {
-		return weakRoot([]rune(string(w)))
+		return weakRoot(w)
 	}
 	if len(w) == 4 && (w[0] == 'ي' || w[0] == 'ت' || w[0] == 'م') && (isWeakRadical(w[2]) || isWeakRadical(w[3])) {
 		// an imperfect or a noun of place on a weak root: يقول، يبني، مقال
-		return weakRoot([]rune(string(w[1:])))
+		return weakRoot(w[1:])
 	}
 	for _, p := range rootPatterns {
 		if len(p) != len(w) {
@@ -95,7 +95,7 @@ func RootOfStem(stem string) string {
 // يقول، مقالة all give قول, and بنى، يبني، مبنى، بناء all give بنو. The
 // weak letter is what each form spells differently; the two strong ones are
 // the word. A root with two weak letters, or a weak first letter (امن and
-// يمن are not one root), is left as it is.
+// يمن are not one root), is left as it is. It writes into r.
 func weakRoot(r []rune) string {
 	if len(r) != 3 {
 		return string(r)

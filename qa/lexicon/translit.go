@@ -188,8 +188,8 @@ func latinClasses(s string) []byte {
 			} else {
 				out = append(out, 'K')
 			}
-		case 'd':
-			out = append(out, 'D')
+		case 'd', 'l', 'm', 'n', 'r', 's', 't', 'z':
+			out = append(out, c-'a'+'A') // their own class
 		case 'f', 'v':
 			out = append(out, 'F')
 		case 'g', 'j':
@@ -202,22 +202,8 @@ func latinClasses(s string) []byte {
 			}
 		case 'k', 'q':
 			out = append(out, 'K')
-		case 'l':
-			out = append(out, 'L')
-		case 'm':
-			out = append(out, 'M')
-		case 'n':
-			out = append(out, 'N')
-		case 'r':
-			out = append(out, 'R')
-		case 's':
-			out = append(out, 'S')
-		case 't':
-			out = append(out, 'T')
 		case 'x':
 			out = append(out, 'K', 'S')
-		case 'z':
-			out = append(out, 'Z')
 		}
 		i++
 	}

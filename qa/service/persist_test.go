@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -54,21 +53,7 @@ func (s *syncBuffer) String() string {
 func seedDir(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "content")
-	err := fs.WalkDir(seeds.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(seeds.FS, p)
-		if err != nil {
-			return err
-		}
-		dst := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(dst, data, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dir, seeds.FS); err != nil {
 		t.Fatal(err)
 	}
 	return dir
