@@ -445,7 +445,11 @@ func (e *Engine) resolve(pq parsedQuery) *resolved {
 			}
 		}
 		bestIDF := 0.0
+		ownSeen := false
 		for _, a := range c.Alts {
+			if a.Unseen && ownSeen {
+				continue
+			}
 			ra := ralt{weight: a.Weight, src: a}
 			altIDF := maxIDF
 			for _, t := range a.Terms {
@@ -463,6 +467,9 @@ func (e *Engine) resolve(pq parsedQuery) *resolved {
 			}
 			if len(ra.terms) == 0 {
 				continue
+			}
+			if a.Weight == 1 && !a.Unseen {
+				ownSeen = true
 			}
 			bestIDF = max(bestIDF, altIDF*a.Weight)
 			rc.idf = max(rc.idf, altIDF)

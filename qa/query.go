@@ -39,6 +39,10 @@ type alt struct {
 	Terms  []term
 	Weight float64 // 1 for the question's own word or a glossary rendering, less for dictionaries and guesses
 	Own    bool    // the question's own word in another written form (behind ك), not a synonym
+	// Unseen: only looked up when the question's word itself is not in the
+	// index (a proclitic the index keeps on a short word: «لمدة»); where the
+	// word is seen bare, «بعام» and «وعام» are other words more often than not
+	Unseen bool
 }
 
 // concept is one word or phrase of the question with all the ways it may be
@@ -99,7 +103,8 @@ func parseArabic(q string) parsedQuery {
 			continue
 		}
 		c := concept{Text: tok, Alts: []alt{{Terms: []term{{Forms: f}}, Weight: 1}}, Number: isNumber(f.Exact)}
-		c.Alts = append(c.Alts, kafForms(f)...)
+		c.Alts = append(c.Alts, attachedForms(f)...)
+		c.Alts = append(c.Alts, taMarbutaForms(tok, f)...)
 		pq.Concepts = append(pq.Concepts, c)
 	}
 	if pq.Type == QNone || pq.Type == QWhat {
@@ -110,27 +115,59 @@ func parseArabic(q string) parsedQuery {
 	return pq
 }
 
-// kafWeight is the weight of a question word found behind the preposition
-// ك "as, like" (عضو in «كعضو»): the index keeps ك on, because stripping it
-// would eat words that begin with it (كتاب، كويت).
+// kafWeight is the weight of a question word found with a proclitic the
+// index keeps on: behind ك "as, like" (عضو in «كعضو»), because stripping it
+// would eat words that begin with it (كتاب، كويت); behind ب ل و ف on a
+// three-letter word (مدة in «لمدة», صفة in «بصفة»), because the index takes
+// a lone proclitic off a four-letter word only for the stems it knows.
 var kafWeight = 0.85
 
-// kafForms are the forms of a question word behind ك and كال, looked up in
-// the index as they are: only the question knows where ك is a preposition.
-func kafForms(f index.Forms) []alt {
-	if f.Light == "" || utf8.RuneCountInString(f.Light) < 3 || kafWeight == 0 {
+// attachedForms are the forms of a question word behind the proclitics the
+// index leaves on, looked up in the index as they are: only the question
+// knows where the letter is a preposition.
+func attachedForms(f index.Forms) []alt {
+	if kafWeight == 0 {
 		return nil
 	}
 	var out []alt
-	for _, p := range []string{"ك", "كال"} {
-		out = append(out, alt{Terms: []term{{Forms: index.Forms{Exact: p + f.Light, Light: p + f.Light}}}, Weight: kafWeight, Own: true})
-		if f.Snow != f.Light && utf8.RuneCountInString(f.Snow) >= 3 {
-			// «عضوا» behind ك is «كعضو»: the Snowball stem drops the
-			// accusative alef the light stem keeps
-			out = append(out, alt{Terms: []term{{Forms: index.Forms{Exact: p + f.Snow, Light: p + f.Snow}}}, Weight: kafWeight, Own: true})
+	add := func(p, stem string) {
+		out = append(out, alt{Terms: []term{{Forms: index.Forms{Exact: p + stem, Light: p + stem}}}, Weight: kafWeight, Own: true})
+	}
+	if utf8.RuneCountInString(f.Light) >= 3 {
+		for _, p := range []string{"ك", "كال"} {
+			add(p, f.Light)
+			if f.Snow != f.Light && utf8.RuneCountInString(f.Snow) >= 3 {
+				// «عضوا» behind ك is «كعضو»: the Snowball stem drops the
+				// accusative alef the light stem keeps
+				add(p, f.Snow)
+			}
+		}
+	}
+	if utf8.RuneCountInString(f.Exact) == 3 && arabic.StripProclitics(f.Exact) == f.Exact {
+		for _, p := range []string{"ب", "ل", "و", "ف"} {
+			out = append(out, alt{Terms: []term{{Forms: index.Forms{Exact: p + f.Exact, Light: p + f.Light}}}, Weight: kafWeight, Own: true, Unseen: true})
 		}
 	}
 	return out
+}
+
+// taMarbutaForms are a question word's forms across the ة that is written
+// ت before a pronoun: «تلبية» finds «تلبيته» (light stem تلبيت), and
+// «مساهمته» finds «مساهمة». Weight 1: it is the same word, matched at the
+// light stem's strength.
+func taMarbutaForms(tok string, f index.Forms) []alt {
+	stem := arabic.StripProclitics(f.Exact)
+	var light string
+	switch {
+	case strings.HasSuffix(tok, "ة") && utf8.RuneCountInString(stem) >= 4:
+		light = strings.TrimSuffix(stem, "ه") + "ت"
+	case f.Light != f.Exact && strings.HasSuffix(f.Light, "ت") && !strings.HasSuffix(f.Light, "ات") && utf8.RuneCountInString(f.Light) >= 4:
+		light = arabic.LightSuffixStem(strings.TrimSuffix(f.Light, "ت") + "ه")
+	}
+	if light == "" || light == f.Light {
+		return nil
+	}
+	return []alt{{Terms: []term{{Forms: index.Forms{Light: light}}}, Weight: 1, Own: true}}
 }
 
 // arabicQTypeFromPhrases spots question types spelled with a noun at most

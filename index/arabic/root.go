@@ -84,7 +84,13 @@ func RootOfStem(stem string) string {
 			continue
 		}
 		if r, ok := matchPattern(w, p); ok {
-			return weakRoot([]rune(r))
+			root := []rune(r)
+			if root[0] == 'ي' && string(p) == "افعال" {
+				// the verbal noun of a verb whose first radical is و
+				// writes it ي: إيفاد، إيجاد، إيضاح (أوفد، أوجد، أوضح)
+				root[0] = 'و'
+			}
+			return weakRoot(root)
 		}
 	}
 	return ""
