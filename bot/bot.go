@@ -6,6 +6,7 @@ package bot
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/qabot/qabot/qa"
@@ -85,6 +86,33 @@ type Quote struct {
 	Paragraph   int
 	Sentence    int
 	Section     string
+	// Unmatched are the asker's words the quote does not hold (see
+	// qa.Answer.Unmatched); adapters show them with UnmatchedNote.
+	Unmatched []string
+}
+
+// UnmatchedNote is the line shown under a quote that leaves out some of
+// the question's words, in lang: "Not in this quote: founded". It is ""
+// when nothing is missing. The words are the asker's text: adapters escape
+// the note like any other text. Each word is cut to 40 characters.
+func UnmatchedNote(lang string, words []string) string {
+	var ws []string
+	for _, w := range words {
+		w = strings.TrimSpace(w)
+		if r := []rune(w); len(r) > 40 {
+			w = string(r[:40]) + "…"
+		}
+		if w != "" {
+			ws = append(ws, w)
+		}
+	}
+	if len(ws) == 0 {
+		return ""
+	}
+	if lang == "ar" {
+		return "لا يرد في هذا الاقتباس: " + strings.Join(ws, "، ")
+	}
+	return "Not in this quote: " + strings.Join(ws, ", ")
 }
 
 // Button is an inline button under a reply. Data is at most 64 bytes

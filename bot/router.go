@@ -491,7 +491,8 @@ func (r *Router) pageReply(p *page) Reply {
 
 func quoteOf(a qa.Answer) Quote {
 	return Quote{Text: a.Quote, Translation: a.Translation, Title: a.Title, Source: a.Source,
-		URL: a.URL, Doc: a.Doc, Paragraph: a.Paragraph, Sentence: a.Sentence, Section: a.Section}
+		URL: a.URL, Doc: a.Doc, Paragraph: a.Paragraph, Sentence: a.Sentence, Section: a.Section,
+		Unmatched: a.Unmatched}
 }
 
 // Result returns the question and answers behind a button key, while the

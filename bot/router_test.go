@@ -145,7 +145,7 @@ func TestDMQuestionAnswered(t *testing.T) {
 	// An Arabic question gets no translation under the quote.
 	want := Quote{Text: "جملة رقم 1.", Title: "عنوان", Source: "القبس",
 		URL: "https://example.com/a", Doc: "news/a", Paragraph: 1, Sentence: 1, Section: "قسم"}
-	if rep.Quotes[0] != want {
+	if !reflect.DeepEqual(rep.Quotes[0], want) {
 		t.Errorf("quote = %+v, want %+v", rep.Quotes[0], want)
 	}
 	if fb.asks[0] != "متى وقعت الاتفاقية؟" {
@@ -679,6 +679,26 @@ func TestParseCommand(t *testing.T) {
 		cmd, args, ok := ParseCommand(c.in, "qabot")
 		if cmd != c.cmd || args != c.args || ok != c.ok {
 			t.Errorf("ParseCommand(%q) = %q, %q, %v", c.in, cmd, args, ok)
+		}
+	}
+}
+
+func TestUnmatchedNote(t *testing.T) {
+	long := strings.Repeat("ك", 50)
+	for _, c := range []struct {
+		lang  string
+		words []string
+		want  string
+	}{
+		{"en", nil, ""},
+		{"en", []string{" ", ""}, ""},
+		{"en", []string{"founded"}, "Not in this quote: founded"},
+		{"en", []string{"founded", "headquarters"}, "Not in this quote: founded, headquarters"},
+		{"ar", []string{"تأسس", "مقر"}, "لا يرد في هذا الاقتباس: تأسس، مقر"},
+		{"ar", []string{long}, "لا يرد في هذا الاقتباس: " + strings.Repeat("ك", 40) + "…"},
+	} {
+		if got := UnmatchedNote(c.lang, c.words); got != c.want {
+			t.Errorf("UnmatchedNote(%s, %q) = %q, want %q", c.lang, c.words, got, c.want)
 		}
 	}
 }

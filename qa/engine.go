@@ -147,7 +147,7 @@ func (e *Engine) Ask(ctx context.Context, question string, top int) Result {
 	if e.ix == nil || len(e.ix.Sents) == 0 {
 		return res
 	}
-	ranked, _ := e.rank(ctx, q, res.Lang)
+	ranked, rq := e.rank(ctx, q, res.Lang)
 	if len(ranked) == 0 {
 		return res
 	}
@@ -164,7 +164,9 @@ func (e *Engine) Ask(ctx context.Context, question string, top int) Result {
 		if c.confidence < minConf*0.75 {
 			break
 		}
-		res.Answers = append(res.Answers, e.answer(c))
+		a := e.answer(c)
+		a.Unmatched = e.unmatched(rq, c.id)
+		res.Answers = append(res.Answers, a)
 	}
 	return res
 }
@@ -237,6 +239,43 @@ func (e *Engine) answer(c candidate) Answer {
 		a.Translation = e.ix.TranslationOf(e.ix.Sents[c.id])
 	}
 	return a
+}
+
+// maxUnmatched is how many unmatched question words an answer lists.
+const maxUnmatched = 3
+
+// unmatched lists the question's words the sentence does not hold, the
+// heaviest (rarest in the index, or never seen) first; words of less than
+// a quarter of the heaviest concept's weight are left out as noise. The
+// read lock must be held.
+func (e *Engine) unmatched(rq *resolved, id int) []string {
+	own := conceptStrengths(e.ix, rq, id, e.terms)
+	// an English asker reads the translation: a word matched only in the
+	// Arabic, through the lexicon (founded → مؤسس in «المؤسسات»), is not
+	// what the translation in front of them says
+	byTranslation := rq.lang == "en" && len(e.ix.Terms.TranslationWords(id)) > 0
+	var maxW float64
+	for _, c := range rq.concepts {
+		maxW = math.Max(maxW, c.weight)
+	}
+	var idx []int
+	for i, s := range own {
+		missing := s.strength == 0 || byTranslation && s.tr == 0
+		if missing && rq.concepts[i].weight >= maxW/4 {
+			idx = append(idx, i)
+		}
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return rq.concepts[idx[a]].weight > rq.concepts[idx[b]].weight })
+	var out []string
+	for _, i := range idx {
+		if t := rq.concepts[i].text; t != "" && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+		if len(out) == maxUnmatched {
+			break
+		}
+	}
+	return out
 }
 
 func (e *Engine) closest(cands []candidate, n int) []DocRef {

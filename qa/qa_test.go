@@ -653,3 +653,25 @@ func TestRomanNumerals(t *testing.T) {
 		t.Errorf("XXXIII is not the number 33: %+v", pq.Concepts)
 	}
 }
+
+// TestUnmatchedWords: an answer names the question's words its quote does
+// not hold, heaviest first, and none when the quote holds them all.
+func TestUnmatchedWords(t *testing.T) {
+	body := "انضم الحرس الوطني الكويتي إلى المنظمة الدولية للدرك في عام 2018.\n\n" +
+		"زار رئيس الأركان التركي الكويت في يناير 2025.\n\n" +
+		"وقّع البلدان بروتوكولا للتدريب في مارس 2025.\n"
+	e := engineOver(t, oneArticle("test/unmatched.txt", "+++\ntitle = \"الحرس\"\nlang = \"ar\"\n+++\n"+body), nil)
+	for q, want := range map[string][]string{
+		"متى انضم الحرس الوطني الكويتي إلى المنظمة؟": nil,
+		"متى تأسس الحرس الوطني الكويتي؟":             {"تأسس"},
+	} {
+		res := e.Ask(context.Background(), q, 1)
+		if !res.Answered {
+			t.Errorf("%s: not answered", q)
+			continue
+		}
+		if got := res.Answers[0].Unmatched; !slices.Equal(got, want) {
+			t.Errorf("%s: unmatched %q, want %q", q, got, want)
+		}
+	}
+}

@@ -14,6 +14,12 @@ type Answer struct {
 	Score       float64 `json:"score"`
 	Translation string  `json:"translation,omitempty"`
 	Section     string  `json:"section,omitempty"` // the sub-heading the quote sits under
+	// Unmatched are the question's words, as asked, that the quote does not
+	// hold in any form the engine knows (itself, a stem, a root, a synonym,
+	// a translation): at most three, the most telling first. A quote that
+	// leaves out what the question asks about («متى تأسس …» answered by
+	// a sentence that never mentions a founding) says so to the reader.
+	Unmatched []string `json:"unmatched,omitempty"`
 }
 
 // Result is the answer to one question. Answered is false and Answers empty

@@ -191,6 +191,9 @@ func (a *Adapter) print(r bot.Reply) {
 		}
 		fmt.Fprintf(w, "«%s»\n", q.Text)
 		fmt.Fprintln(w, "  — "+Citation(q, l.paragraph))
+		if note := bot.UnmatchedNote(r.Lang, q.Unmatched); note != "" {
+			fmt.Fprintf(w, "  (%s)\n", note)
+		}
 		if q.Translation != "" {
 			fmt.Fprintf(w, "  %s: %s\n", l.translation, q.Translation)
 		}

@@ -121,8 +121,12 @@ func quoteEmbeds(q bot.Quote, lang string) []*discordgo.MessageEmbed {
 	if u := safeURL(q.URL); u != "" {
 		first.URL = u
 	}
+	if note := bot.UnmatchedNote(lang, q.Unmatched); note != "" {
+		name, value, _ := strings.Cut(note, ": ")
+		last.Fields = append(last.Fields, &discordgo.MessageEmbedField{Name: name, Value: truncate(escapeMarkdown(value), maxFieldValue)})
+	}
 	if field != nil {
-		last.Fields = []*discordgo.MessageEmbedField{field}
+		last.Fields = append(last.Fields, field)
 	}
 	if c := citation(q, lang); c != "" {
 		last.Footer = &discordgo.MessageEmbedFooter{Text: truncate(c, maxFooter)}

@@ -173,3 +173,20 @@ func TestSplitCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderUnmatchedNote: the note is a field of its own, escaped, before
+// the translation's.
+func TestRenderUnmatchedNote(t *testing.T) {
+	q := bot.Quote{Text: "نص", Title: "t", Translation: "text", Unmatched: []string{"*founded*", "@everyone"}}
+	embeds := quoteEmbeds(q, "en")
+	fields := embeds[len(embeds)-1].Fields
+	if len(fields) != 2 {
+		t.Fatalf("fields = %+v, want the note and the translation", fields)
+	}
+	if fields[0].Name != "Not in this quote" || fields[0].Value != `\*founded\*, @everyone` {
+		t.Errorf("note field = %+v", fields[0])
+	}
+	if fields[1].Name != "English translation" {
+		t.Errorf("second field = %+v, want the translation", fields[1])
+	}
+}

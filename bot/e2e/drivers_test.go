@@ -41,6 +41,7 @@ type reply struct {
 
 type quote struct {
 	Text, Title, Link, Translation string
+	Unmatched                      string // the "not in this quote" note, as shown
 	Paragraph                      int
 }
 
@@ -48,7 +49,7 @@ func (r reply) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "text=%q", r.Text)
 	for _, q := range r.Quotes {
-		fmt.Fprintf(&b, " quote{%q title=%q §%d link=%q tr=%q}", q.Text, q.Title, q.Paragraph, q.Link, q.Translation)
+		fmt.Fprintf(&b, " quote{%q title=%q §%d link=%q tr=%q unmatched=%q}", q.Text, q.Title, q.Paragraph, q.Link, q.Translation, q.Unmatched)
 	}
 	if r.Ephemeral {
 		b.WriteString(" ephemeral")
@@ -172,7 +173,7 @@ func (d *tgDriver) push(t *testing.T, m telegramtest.Message, expectNone bool) [
 }
 
 var (
-	tgQuoteRE = regexp.MustCompile(`(?s)<blockquote>(.*?)</blockquote>\n([^\n]*)(?:\n<i>(.*?)</i>)?`)
+	tgQuoteRE = regexp.MustCompile(`(?s)<blockquote>(.*?)</blockquote>\n([^\n]*)(?:\n<i>((?:Not in this quote|لا يرد في هذا الاقتباس)[^<]*)</i>)?(?:\n<i>(.*?)</i>)?`)
 	tgTitleRE = regexp.MustCompile(`<b>(.*?)</b>`)
 	tgLinkRE  = regexp.MustCompile(`<a href="([^"]*)">`)
 )
@@ -194,7 +195,7 @@ func tgReply(t *testing.T, c telegramtest.Call) reply {
 	}
 	r.Text = plain
 	for _, m := range tgQuoteRE.FindAllStringSubmatch(raw, -1) {
-		q := quote{Text: html.UnescapeString(m[1]), Translation: html.UnescapeString(m[3])}
+		q := quote{Text: html.UnescapeString(m[1]), Unmatched: html.UnescapeString(m[3]), Translation: html.UnescapeString(m[4])}
 		cite := m[2]
 		if tm := tgTitleRE.FindStringSubmatch(cite); tm != nil {
 			q.Title = html.UnescapeString(tm[1])
@@ -358,10 +359,16 @@ func dcReply(t *testing.T, c discordtest.Call, body map[string]any) reply {
 			t.Errorf("discord: embed description of %d characters", n)
 		}
 		q := quote{Text: unescapeMarkdown(desc), Title: unescapeMarkdown(title), Link: link}
-		if fields, _ := e["fields"].([]any); len(fields) > 0 {
-			f, _ := fields[0].(map[string]any)
+		fields, _ := e["fields"].([]any)
+		for _, x := range fields {
+			f, _ := x.(map[string]any)
+			name, _ := f["name"].(string)
 			v, _ := f["value"].(string)
-			q.Translation = unescapeMarkdown(v)
+			if strings.Contains(name, "translation") || strings.Contains(name, "الترجمة") {
+				q.Translation = unescapeMarkdown(v)
+			} else {
+				q.Unmatched = name + ": " + unescapeMarkdown(v)
+			}
 		}
 		if foot, _ := e["footer"].(map[string]any); foot != nil {
 			text, _ := foot["text"].(string)

@@ -25,6 +25,10 @@ type expect struct {
 	// article's title, paragraph and link; its translation contains
 	// translation ("" : no translation shown).
 	quote, translation string
+	// answered: the cited paragraph (0: the first), and what the "not in
+	// this quote" note under it says ("": no note).
+	paragraph int
+	unmatched string
 	// noAnswer, refused, text: the reply's text contains one of these.
 	texts []string
 	// ephemeral: on Discord the reply is ephemeral (flags 64).
@@ -76,6 +80,11 @@ var cases = []tcase{
 	{name: "en_dm", how: plainDM, text: emirQEn, want: emirAnswerEn},
 	{name: "en_ask_group", kind: bot.Group, how: command, text: emirQEn, want: emirAnswerEn},
 	{name: "en_mention_group", how: mention, text: emirQEn, want: emirAnswerEn},
+	// a quote that leaves out the question's verb says so under it
+	{name: "unmatched_word_ar", how: plainDM, text: "متى تأسس الحرس الوطني الكويتي؟",
+		want: expect{kind: answered, quote: "2018", paragraph: 22, unmatched: "لا يرد في هذا الاقتباس: تأسس"}},
+	{name: "unmatched_word_en", kind: bot.Group, how: command, text: "When was the Kuwaiti National Guard founded?",
+		want: expect{kind: answered, quote: "الحرس الوطني", translation: "National Guard", paragraph: 11, unmatched: "Not in this quote: founded"}},
 	{name: "unanswerable_en", how: plainDM, text: "What is the capital of Brazil?",
 		want: expect{kind: noAnswer, texts: noAnswerEn}},
 	{name: "unanswerable_ar", how: plainDM, text: "ما هي عاصمة البرازيل؟",
@@ -138,8 +147,11 @@ func check(t *testing.T, platform string, c tcase, got []reply) {
 		if q.Title != seedTitle {
 			t.Errorf("%s: cited title %q, want %q", platform, q.Title, seedTitle)
 		}
-		if q.Paragraph != 1 {
-			t.Errorf("%s: cited paragraph %d, want 1", platform, q.Paragraph)
+		if want := max(w.paragraph, 1); q.Paragraph != want {
+			t.Errorf("%s: cited paragraph %d, want %d", platform, q.Paragraph, want)
+		}
+		if q.Unmatched != w.unmatched {
+			t.Errorf("%s: note under the quote %q, want %q", platform, q.Unmatched, w.unmatched)
 		}
 		if q.Link != seedURL {
 			t.Errorf("%s: cited link %q, want %q", platform, q.Link, seedURL)

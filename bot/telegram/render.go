@@ -84,6 +84,13 @@ func quoteBlocks(q bot.Quote, lang string, limit int) []block {
 		}
 		whole.WriteString(cite)
 	}
+	note := bot.UnmatchedNote(lang, q.Unmatched)
+	if note != "" {
+		if whole.Len() > 0 {
+			whole.WriteString("\n")
+		}
+		whole.WriteString("<i>" + esc(note) + "</i>")
+	}
 	if tr != "" {
 		if whole.Len() > 0 {
 			whole.WriteString("\n")
@@ -103,6 +110,9 @@ func quoteBlocks(q bot.Quote, lang string, limit int) []block {
 	}
 	if cite != "" {
 		add(cite)
+	}
+	if note != "" {
+		add("<i>" + esc(note) + "</i>")
 	}
 	for _, p := range splitText(tr, limit, "<i>", "</i>") {
 		add("<i>" + esc(p) + "</i>")

@@ -136,3 +136,15 @@ func TestU16Helpers(t *testing.T) {
 		t.Errorf("clamped = %q", got)
 	}
 }
+
+// TestRenderUnmatchedNote: the asker's words under a quote are escaped
+// like any other text, and sit between the citation and the translation.
+func TestRenderUnmatchedNote(t *testing.T) {
+	q := bot.Quote{Text: "نص", Title: "t", Translation: "text", Unmatched: []string{"<b>founded</b>", "&"}}
+	r := renderReply(bot.Reply{Lang: "en", Quotes: []bot.Quote{q}}, maxMessageLen)
+	checkParts(t, r.parts, maxMessageLen)
+	want := "<i>Not in this quote: &lt;b&gt;founded&lt;/b&gt;, &amp;</i>\n<i>text</i>"
+	if len(r.parts) != 1 || !strings.Contains(r.parts[0], want) {
+		t.Errorf("parts = %q, want the note %q before the translation", r.parts, want)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/qabot/qabot/bot"
 	"github.com/qabot/qabot/qa"
 	"github.com/qabot/qabot/qa/lexicon"
 	"github.com/qabot/qabot/qa/service"
@@ -133,6 +134,9 @@ func writeText(w io.Writer, res qa.Result) {
 			cite += " — " + a.URL
 		}
 		fmt.Fprintln(w, cite)
+		if note := bot.UnmatchedNote(res.Lang, a.Unmatched); note != "" {
+			fmt.Fprintf(w, "  (%s)\n", note)
+		}
 		if a.Translation != "" && res.Lang == "en" {
 			fmt.Fprintf(w, "  (%s)\n", a.Translation)
 		}
