@@ -484,8 +484,8 @@ func (e *Engine) resolve(pq parsedQuery) *resolved {
 			}
 		}
 		bestIDF := 0.0
-		ownSeen := false
-		for _, a := range c.Alts {
+		ownSeen := false // the question's own word, its first alternative, is in the index
+		for k, a := range c.Alts {
 			if a.Unseen && ownSeen {
 				continue
 			}
@@ -507,7 +507,7 @@ func (e *Engine) resolve(pq parsedQuery) *resolved {
 			if len(ra.terms) == 0 {
 				continue
 			}
-			if a.Weight == 1 && !a.Unseen {
+			if k == 0 {
 				ownSeen = true
 			}
 			bestIDF = max(bestIDF, altIDF*a.Weight)

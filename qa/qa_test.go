@@ -279,6 +279,7 @@ func TestAttachedFormsAreTheQuestionsOwnWord(t *testing.T) {
 		{"كم مدة عمل الضابط؟", "مدة", kafWeight},
 		{"ما الذي يستطيع القطاع تلبيته؟", "تلبيته", matchLight},
 		{"ما رأي السفيرة في مساهمة الضابط؟", "مساهمة", matchLight},
+		{"ما رأي السفيرة في مساهمةً الضابط؟", "مساهمةً", matchLight},
 	} {
 		e.mu.RLock()
 		cands, rq := e.rank(context.Background(), c.q, "ar")
