@@ -380,6 +380,14 @@ func FuzzAsk(f *testing.F) {
 			if p.Sentences[a.Sentence-1].Text != a.Quote {
 				t.Fatalf("quote %q is not the article's sentence", a.Quote)
 			}
+			if len(a.Unmatched) > maxUnmatched {
+				t.Fatalf("%d unmatched words: %q", len(a.Unmatched), a.Unmatched)
+			}
+			for _, w := range a.Unmatched {
+				if w == "" || !utf8.ValidString(w) {
+					t.Fatalf("unmatched word %q", w)
+				}
+			}
 		}
 	})
 }
