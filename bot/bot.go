@@ -96,6 +96,17 @@ type Quote struct {
 // when nothing is missing. The words are the asker's text: adapters escape
 // the note like any other text. Each word is cut to 40 characters.
 func UnmatchedNote(lang string, words []string) string {
+	label, list := UnmatchedParts(lang, words)
+	if list == "" {
+		return ""
+	}
+	return label + ": " + list
+}
+
+// UnmatchedParts are UnmatchedNote's label and word list, for an adapter
+// that shows them apart (a Discord embed field); list is "" when nothing
+// is missing.
+func UnmatchedParts(lang string, words []string) (label, list string) {
 	var ws []string
 	for _, w := range words {
 		w = strings.TrimSpace(w)
@@ -106,13 +117,10 @@ func UnmatchedNote(lang string, words []string) string {
 			ws = append(ws, w)
 		}
 	}
-	if len(ws) == 0 {
-		return ""
-	}
 	if lang == "ar" {
-		return "لا يرد في هذا الاقتباس: " + strings.Join(ws, "، ")
+		return "لا يرد في هذا الاقتباس", strings.Join(ws, "، ")
 	}
-	return "Not in this quote: " + strings.Join(ws, ", ")
+	return "Not in this quote", strings.Join(ws, ", ")
 }
 
 // Button is an inline button under a reply. Data is at most 64 bytes

@@ -165,7 +165,7 @@ func (e *Engine) Ask(ctx context.Context, question string, top int) Result {
 			break
 		}
 		a := e.answer(c)
-		a.Unmatched = e.unmatched(rq, c.id)
+		a.Unmatched = e.unmatched(rq, c)
 		res.Answers = append(res.Answers, a)
 	}
 	return res
@@ -244,22 +244,21 @@ func (e *Engine) answer(c candidate) Answer {
 // maxUnmatched is how many unmatched question words an answer lists.
 const maxUnmatched = 3
 
-// unmatched lists the question's words the sentence does not hold, the
+// unmatched lists the question's words the candidate does not hold, the
 // heaviest (rarest in the index, or never seen) first; words of less than
 // a quarter of the heaviest concept's weight are left out as noise. The
 // read lock must be held.
-func (e *Engine) unmatched(rq *resolved, id int) []string {
-	own := conceptStrengths(e.ix, rq, id, e.terms)
+func (e *Engine) unmatched(rq *resolved, c candidate) []string {
 	// an English asker reads the translation: a word matched only in the
 	// Arabic, through the lexicon (founded → مؤسس in «المؤسسات»), is not
 	// what the translation in front of them says
-	byTranslation := rq.lang == "en" && len(e.ix.Terms.TranslationWords(id)) > 0
+	byTranslation := rq.lang == "en" && len(e.ix.Terms.TranslationWords(c.id)) > 0
 	var maxW float64
-	for _, c := range rq.concepts {
-		maxW = math.Max(maxW, c.weight)
+	for _, rc := range rq.concepts {
+		maxW = math.Max(maxW, rc.weight)
 	}
 	var idx []int
-	for i, s := range own {
+	for i, s := range c.own {
 		missing := s.strength == 0 || byTranslation && s.tr == 0
 		if missing && rq.concepts[i].weight >= maxW/4 {
 			idx = append(idx, i)

@@ -143,7 +143,7 @@ func attachedForms(f index.Forms) []alt {
 			}
 		}
 	}
-	if utf8.RuneCountInString(f.Exact) == 3 && arabic.StripProclitics(f.Exact) == f.Exact {
+	if utf8.RuneCountInString(f.Exact) == 3 { // StripProclitics leaves three letters whole
 		for _, p := range []string{"ب", "ل", "و", "ف"} {
 			out = append(out, alt{Terms: []term{{Forms: index.Forms{Exact: p + f.Exact, Light: p + f.Light}}}, Weight: kafWeight, Own: true, Unseen: true})
 		}
@@ -154,12 +154,13 @@ func attachedForms(f index.Forms) []alt {
 // taMarbutaForms are a question word's forms across the ة that is written
 // ت before a pronoun: «تلبية» finds «تلبيته» (light stem تلبيت), and
 // «مساهمته» finds «مساهمة». Weight 1: it is the same word, matched at the
-// light stem's strength.
+// light stem's strength. Normalize folds ة into ه, so the question's own
+// spelling (past its diacritics: «مساهمةً») tells the two apart.
 func taMarbutaForms(tok string, f index.Forms) []alt {
 	stem := arabic.StripProclitics(f.Exact)
 	var light string
 	switch {
-	case endsWithTaMarbuta(tok) && utf8.RuneCountInString(stem) >= 4:
+	case strings.HasSuffix(lexicon.StripDiacritics(tok), "ة") && utf8.RuneCountInString(stem) >= 4:
 		light = strings.TrimSuffix(stem, "ه") + "ت"
 	case f.Light != f.Exact && strings.HasSuffix(f.Light, "ت") && !strings.HasSuffix(f.Light, "ات") && utf8.RuneCountInString(f.Light) >= 4:
 		light = arabic.LightSuffixStem(strings.TrimSuffix(f.Light, "ت") + "ه")
@@ -168,23 +169,6 @@ func taMarbutaForms(tok string, f index.Forms) []alt {
 		return nil
 	}
 	return []alt{{Terms: []term{{Forms: index.Forms{Light: light}}}, Weight: 1, Own: true}}
-}
-
-// endsWithTaMarbuta reports whether the last letter of tok, past any
-// diacritics or tatweel («مساهمةً»), is ة. Normalize folds ة into ه, so the
-// question's own spelling is what tells the two apart.
-func endsWithTaMarbuta(tok string) bool {
-	for len(tok) > 0 {
-		r, size := utf8.DecodeLastRuneInString(tok)
-		if r == 'ة' {
-			return true
-		}
-		if !(r >= 0x064B && r <= 0x065F || r == 0x0670 || r == 0x0640) {
-			return false
-		}
-		tok = tok[:len(tok)-size]
-	}
-	return false
 }
 
 // arabicQTypeFromPhrases spots question types spelled with a noun at most

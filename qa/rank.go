@@ -16,6 +16,7 @@ type candidate struct {
 	context    float64
 	score      float64
 	confidence float64
+	own        []strength // how the sentence holds each of the question's concepts
 }
 
 // The re-ranking features of a candidate, each in [0, 1].
@@ -131,9 +132,9 @@ func rerank(ix *index.Index, rq *resolved, hits []index.Hit, fz *termInfo) []can
 	}
 	cands := make([]candidate, 0, len(hits))
 	for _, h := range hits {
-		c := candidate{id: h.ID}
-		c.f[fBleve] = h.Score / maxB
 		own := strengthsOf(h.ID)
+		c := candidate{id: h.ID, own: own}
+		c.f[fBleve] = h.Score / maxB
 		var cov, confCov, rare, exact float64
 		matched := 0
 		var positions []int

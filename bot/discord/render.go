@@ -121,9 +121,8 @@ func quoteEmbeds(q bot.Quote, lang string) []*discordgo.MessageEmbed {
 	if u := safeURL(q.URL); u != "" {
 		first.URL = u
 	}
-	if note := bot.UnmatchedNote(lang, q.Unmatched); note != "" {
-		name, value, _ := strings.Cut(note, ": ")
-		last.Fields = append(last.Fields, &discordgo.MessageEmbedField{Name: name, Value: truncate(escapeMarkdown(value), maxFieldValue)})
+	if name, list := bot.UnmatchedParts(lang, q.Unmatched); list != "" {
+		last.Fields = append(last.Fields, &discordgo.MessageEmbedField{Name: name, Value: truncate(escapeMarkdown(list), maxFieldValue)})
 	}
 	if field != nil {
 		last.Fields = append(last.Fields, field)
